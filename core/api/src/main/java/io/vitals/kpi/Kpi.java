@@ -1,0 +1,33 @@
+package io.vitals.kpi;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A customer-success KPI, registered as an OSGi service. It describes itself and computes its
+ * value in the store (in SQL, never by loading every row into Java).
+ */
+@ConsumerType
+public interface Kpi {
+
+    /** The service property that repeats {@code definition().id()}, for service filters. */
+    String ID_PROPERTY = "vitals.kpi.id";
+
+    KpiDefinition definition();
+
+    KpiResult compute(KpiQuery query);
+
+    /**
+     * The KPI for each bucket of the period. By default each bucket is computed exactly as a period
+     * of its own would be, so a series point always equals the single value for that bucket.
+     */
+    default KpiSeries series(KpiQuery query, Grain grain) {
+        List<KpiSeries.Point> points = new ArrayList<>();
+        for (Period bucket : grain.buckets(query.period())) {
+            points.add(new KpiSeries.Point(bucket, compute(query.withPeriod(bucket))));
+        }
+        return new KpiSeries(grain, points);
+    }
+}

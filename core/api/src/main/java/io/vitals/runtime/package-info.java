@@ -1,0 +1,7 @@
+/** The running platform's own state: whether it has settled after a start or a deploy, and what failed. */
+@Version("1.0.0")
+@Export
+package io.vitals.runtime;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

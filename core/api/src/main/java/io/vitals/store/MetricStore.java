@@ -1,0 +1,45 @@
+package io.vitals.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import io.vitals.kpi.KpiQuery;
+
+/**
+ * Read-only SQL over the canonical model, for KPIs.
+ *
+ * <p>The SQL names the canonical tables ({@code customers}, {@code subscriptions},
+ * {@code survey_responses}, ...). The store binds {@code :from} and {@code :to} to the query's
+ * period as epoch seconds (UTC midnight of each day) and applies the query's segment itself: every
+ * canonical table the SQL names is restricted to the segment's customers, so KPI SQL never
+ * mentions segments. Timestamps in the store are epoch seconds; money is in cents of the store's
+ * one currency.
+ */
+@ProviderType
+public interface MetricStore {
+
+    SqlDialect dialect();
+
+    /**
+     * Runs one read-only query and maps every row.
+     *
+     * @param params further named parameters ({@code :name} in the SQL), besides {@code :from} and {@code :to}
+     * @throws io.vitals.kpi.InvalidQueryException when the segment names a key the store does not know
+     */
+    <T> List<T> query(String sql, KpiQuery query, Map<String, ?> params, RowMapper<T> mapper);
+
+    /** Runs a query that answers exactly one row (an aggregate). */
+    default Row queryRow(String sql, KpiQuery query, Map<String, ?> params) {
+        List<Row> rows = query(sql, query, params, Row::copy);
+        if (rows.size() != 1) {
+            throw new IllegalStateException("expected one row, got " + rows.size() + " from: " + sql);
+        }
+        return rows.get(0);
+    }
+
+    /** The keys a segment may use: the customer columns and every customer attribute present. */
+    SortedSet<String> segmentKeys();
+}

@@ -1,0 +1,6 @@
+package io.vitals.store;
+
+@FunctionalInterface
+public interface RowMapper<T> {
+    T map(Row row);
+}

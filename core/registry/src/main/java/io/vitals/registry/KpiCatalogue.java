@@ -1,0 +1,106 @@
+package io.vitals.registry;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import io.vitals.kpi.Grain;
+import io.vitals.kpi.Kpi;
+import io.vitals.kpi.KpiInfo;
+import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.KpiRegistry;
+import io.vitals.kpi.KpiResult;
+import io.vitals.kpi.KpiSeries;
+import io.vitals.kpi.UnknownKpiException;
+
+/**
+ * The registry of installed KPIs. Every {@link Kpi} service is tracked as it is registered and
+ * unregistered (a KPI bundle dropped into or removed from {@code deploy/}); when two offer the same
+ * id, the one from the newer bundle version answers.
+ */
+@Component(service = KpiRegistry.class, immediate = true)
+public class KpiCatalogue implements KpiRegistry {
+
+    /** A service property a KPI may set to say where it came from when that is not its bundle (a file). */
+    public static final String ORIGIN_PROPERTY = "vitals.kpi.origin";
+
+    /** The definition is read on every use: a KPI reconfigured through ConfigAdmin describes its new parameters. */
+    private record Entry(Kpi kpi, String origin, Version version, long serviceId) {
+        KpiInfo info() {
+            return new KpiInfo(kpi.definition(), origin, version.toString());
+        }
+
+        String id() {
+            return kpi.definition().id();
+        }
+    }
+
+    private final Map<ServiceReference<Kpi>, Entry> entries = new ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addKpi(ServiceReference<Kpi> reference, Kpi kpi) {
+        Bundle bundle = reference.getBundle();
+        Object origin = reference.getProperty(ORIGIN_PROPERTY);
+        Version version = bundle == null ? Version.emptyVersion : bundle.getVersion();
+        String from = origin != null ? origin.toString() : bundle == null ? "?" : bundle.getSymbolicName();
+        entries.put(reference, new Entry(kpi, from, version, (Long) reference.getProperty(Constants.SERVICE_ID)));
+    }
+
+    void removeKpi(ServiceReference<Kpi> reference) {
+        entries.remove(reference);
+    }
+
+    /** Newest bundle version first, then the most recently registered service. */
+    private static final Comparator<Entry> PREFERENCE = Comparator.comparing(Entry::version)
+            .thenComparingLong(Entry::serviceId).reversed();
+
+    private Optional<Entry> winner(String id) {
+        return entries.values().stream().filter(e -> e.id().equals(id)).min(PREFERENCE);
+    }
+
+    @Override
+    public List<KpiInfo> list() {
+        Map<String, Entry> winners = new java.util.TreeMap<>();
+        for (Entry e : entries.values()) {
+            winners.merge(e.id(), e, (a, b) -> PREFERENCE.compare(a, b) <= 0 ? a : b);
+        }
+        List<KpiInfo> out = new ArrayList<>();
+        winners.values().forEach(e -> out.add(e.info()));
+        out.sort(Comparator.comparing((KpiInfo i) -> i.definition().category()).thenComparing(KpiInfo::id));
+        return out;
+    }
+
+    @Override
+    public Optional<KpiInfo> find(String id) {
+        return winner(id).map(Entry::info);
+    }
+
+    private Kpi require(String id) {
+        return winner(id).map(Entry::kpi)
+                .orElseThrow(() -> new UnknownKpiException(id, list().stream().map(KpiInfo::id).sorted().toList()));
+    }
+
+    @Override
+    public KpiResult compute(String id, KpiQuery query) {
+        return require(id).compute(query);
+    }
+
+    @Override
+    public KpiSeries series(String id, KpiQuery query, Grain grain) {
+        return require(id).series(query, grain);
+    }
+}

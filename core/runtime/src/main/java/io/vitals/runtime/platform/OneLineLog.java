@@ -1,0 +1,175 @@
+package io.vitals.runtime.platform;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+
+/**
+ * Writes the platform's log: each warning or error as one line on the console (what failed and
+ * why, without a stack trace), and everything at INFO and above, with stack traces, to
+ * {@code data/log/vitals.log}. Levels come from the framework properties {@code vitals.log.console}
+ * and {@code vitals.log.file}.
+ */
+@Component(immediate = true)
+public class OneLineLog implements LogListener {
+
+    private LogLevel consoleLevel = LogLevel.WARN;
+    private LogLevel fileLevel = LogLevel.INFO;
+    private Writer file;
+    private PlatformStatus status;
+    private BundleContext context;
+    private final List<LogReaderService> readers = new ArrayList<>();
+
+    @Reference(service = io.vitals.runtime.RuntimeStatus.class)
+    void setStatus(io.vitals.runtime.RuntimeStatus status) {
+        this.status = status instanceof PlatformStatus p ? p : null;
+    }
+
+    @Activate
+    synchronized void activate(BundleContext context) {
+        this.context = context;
+        consoleLevel = level(context.getProperty("vitals.log.console"), LogLevel.WARN);
+        fileLevel = level(context.getProperty("vitals.log.file"), LogLevel.INFO);
+        String home = context.getProperty("vitals.home");
+        if (home != null) {
+            Path path = Path.of(home, "data", "log", "vitals.log");
+            try {
+                Files.createDirectories(path.getParent());
+                file = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                System.err.println("vitals: cannot write the log file " + path + ": " + e.getMessage());
+            }
+        }
+        for (LogReaderService reader : readers) {
+            replay(reader);
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        for (LogReaderService reader : readers) {
+            reader.removeLogListener(this);
+        }
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // nothing more to write to
+            }
+            file = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void addReader(LogReaderService reader) {
+        readers.add(reader);
+        reader.addLogListener(this);
+    }
+
+    synchronized void removeReader(LogReaderService reader) {
+        readers.remove(reader);
+        reader.removeLogListener(this);
+    }
+
+    /** Entries logged before this component started (the log service keeps a short history). */
+    private void replay(LogReaderService reader) {
+        List<LogEntry> earlier = new ArrayList<>();
+        Enumeration<LogEntry> log = reader.getLog();
+        while (log.hasMoreElements()) {
+            earlier.add(log.nextElement());
+        }
+        Collections.reverse(earlier);
+        earlier.forEach(this::logged);
+    }
+
+    @Override
+    public synchronized void logged(LogEntry entry) {
+        LogLevel level = entry.getLogLevel();
+        if (consoleLevel.implies(level)) {
+            System.err.println("vitals: " + level.name().toLowerCase(Locale.ROOT) + ": " + oneLine(entry));
+        }
+        if (file != null && fileLevel.implies(level)) {
+            try {
+                file.write(Instant.ofEpochMilli(entry.getTime()) + " " + String.format("%-5s", level.name()) + " "
+                        + bundleName(entry.getBundle()) + ": " + entry.getMessage() + "\n");
+                if (entry.getException() != null) {
+                    StringWriter trace = new StringWriter();
+                    entry.getException().printStackTrace(new PrintWriter(trace));
+                    file.write(trace.toString());
+                }
+                file.flush();
+            } catch (IOException e) {
+                // the console line above has been written; the file is best effort
+            }
+        }
+    }
+
+    /** What failed and why, in one line. */
+    String oneLine(LogEntry entry) {
+        String message = entry.getMessage();
+        Throwable e = entry.getException();
+        String prefix = "Error while starting bundle: ";
+        if (message != null && message.startsWith(prefix) && e instanceof BundleException && status != null) {
+            // FileInstall's report of a deploy/ jar that failed: name the jar and the reason.
+            String location = message.substring(prefix.length());
+            Path jar = PlatformStatus.fileOf(location);
+            Bundle bundle = context.getBundle(location);
+            String reason = bundle != null && bundle.getState() == Bundle.INSTALLED ? status.reason(bundle) : "did not start: " + rootMessage(e);
+            return (jar != null ? status.display(jar) : location) + " " + reason + "; every other bundle keeps running";
+        }
+        StringBuilder line = new StringBuilder(bundleName(entry.getBundle())).append(": ").append(message);
+        if (e != null) {
+            line.append(": ").append(rootMessage(e));
+        }
+        return line.toString().replace('\n', ' ');
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
+    private static String bundleName(Bundle bundle) {
+        return bundle == null ? "?" : bundle.getSymbolicName();
+    }
+
+    private static LogLevel level(String text, LogLevel fallback) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return LogLevel.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+}

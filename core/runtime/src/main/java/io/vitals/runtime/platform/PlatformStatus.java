@@ -1,0 +1,213 @@
+package io.vitals.runtime.platform;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.BundleRequirement;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.resource.Namespace;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+import io.vitals.runtime.RuntimeStatus;
+
+/**
+ * Watches the bundles that FileInstall brings in from {@code deploy/} and the components SCR
+ * activates, to tell when the runtime has settled and what failed.
+ */
+@Component(service = RuntimeStatus.class, immediate = true)
+public class PlatformStatus implements RuntimeStatus {
+
+    @Reference
+    private ServiceComponentRuntime scr;
+
+    private BundleContext context;
+    private Path deploy;
+
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+        this.deploy = deployFolder(context);
+    }
+
+    static Path deployFolder(BundleContext context) {
+        String dir = context.getProperty("vitals.deploy");
+        if (dir == null) {
+            String home = context.getProperty("vitals.home");
+            dir = Path.of(home == null ? "." : home).resolve("deploy").toString();
+        }
+        return Path.of(dir).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public boolean settled() {
+        Map<Path, Bundle> deployed = deployedBundles();
+        for (Path jar : jars()) {
+            Bundle bundle = deployed.get(jar);
+            if (bundle == null) {
+                if (isBundle(jar)) {
+                    return false; // FileInstall has not installed it yet
+                }
+                continue;
+            }
+            if (!finished(bundle)) {
+                return false;
+            }
+        }
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getState() == Bundle.ACTIVE && bundle.getHeaders().get("Service-Component") != null
+                    && scr.getComponentDescriptionDTOs(bundle).isEmpty()) {
+                return false; // SCR has not read its components yet
+            }
+        }
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (!description.immediate) {
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                if (configuration.state == ComponentConfigurationDTO.SATISFIED) {
+                    return false; // being activated right now
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Active, or a fragment that is resolved, or a start that was tried and failed. */
+    private static boolean finished(Bundle bundle) {
+        int state = bundle.getState();
+        if (state == Bundle.ACTIVE || (isFragment(bundle) && state == Bundle.RESOLVED)) {
+            return true;
+        }
+        if (state == Bundle.STARTING || state == Bundle.STOPPING) {
+            return false;
+        }
+        BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
+        return startLevel != null && startLevel.isPersistentlyStarted();
+    }
+
+    @Override
+    public List<DeployProblem> problems() {
+        List<DeployProblem> problems = new ArrayList<>();
+        Map<Path, Bundle> deployed = deployedBundles();
+        for (Map.Entry<Path, Bundle> e : deployed.entrySet()) {
+            Bundle bundle = e.getValue();
+            if (finished(bundle) && bundle.getState() != Bundle.ACTIVE && !isFragment(bundle)) {
+                problems.add(new DeployProblem(display(e.getKey()), reason(bundle)));
+            }
+        }
+        for (Path jar : jars()) {
+            if (!deployed.containsKey(jar) && !isBundle(jar)) {
+                problems.add(new DeployProblem(display(jar), "not an OSGi bundle (no Bundle-SymbolicName in its manifest)"));
+            }
+        }
+        return problems;
+    }
+
+    /** Why a bundle is not active, in words: the packages nobody exports, or that its start failed. */
+    String reason(Bundle bundle) {
+        if (bundle.getState() == Bundle.INSTALLED) {
+            BundleRevision revision = bundle.adapt(BundleRevision.class);
+            FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+            List<String> missing = new ArrayList<>();
+            if (revision != null) {
+                for (BundleRequirement requirement : revision.getDeclaredRequirements(null)) {
+                    String resolution = requirement.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE);
+                    if (Namespace.RESOLUTION_OPTIONAL.equals(resolution)) {
+                        continue;
+                    }
+                    if (wiring.findProviders(requirement).isEmpty()) {
+                        missing.add(describe(requirement));
+                    }
+                }
+            }
+            return missing.isEmpty() ? "cannot be resolved" : "cannot be resolved: missing " + String.join("; ", missing);
+        }
+        return "did not start (the log has the exception)";
+    }
+
+    private static String describe(BundleRequirement requirement) {
+        String filter = requirement.getDirectives().getOrDefault(Namespace.REQUIREMENT_FILTER_DIRECTIVE, "");
+        String namespace = requirement.getNamespace();
+        if (namespace.equals("osgi.wiring.package")) {
+            return "package " + filter.replaceAll(".*osgi\\.wiring\\.package=([^)]+).*", "$1")
+                    + versionOf(filter) + " (no installed bundle exports it)";
+        }
+        return namespace + " " + filter;
+    }
+
+    private static String versionOf(String filter) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(version>=([^)]+)\\)").matcher(filter);
+        return m.find() ? " version " + m.group(1) + " or later" : "";
+    }
+
+    private static boolean isFragment(Bundle bundle) {
+        return bundle.getHeaders().get("Fragment-Host") != null;
+    }
+
+    String display(Path jar) {
+        Path home = deploy.getParent();
+        return home != null && jar.startsWith(home) ? home.relativize(jar).toString() : jar.toString();
+    }
+
+    /** The bundles whose location is a file in deploy/, by that file. */
+    Map<Path, Bundle> deployedBundles() {
+        Map<Path, Bundle> out = new HashMap<>();
+        for (Bundle bundle : context.getBundles()) {
+            Path file = fileOf(bundle.getLocation());
+            if (file != null && deploy.equals(file.getParent())) {
+                out.put(file, bundle);
+            }
+        }
+        return out;
+    }
+
+    static Path fileOf(String location) {
+        try {
+            if (location.startsWith("file:")) {
+                return Path.of(URI.create(location)).toAbsolutePath().normalize();
+            }
+        } catch (IllegalArgumentException e) {
+            // a location we do not manage
+        }
+        return null;
+    }
+
+    private List<Path> jars() {
+        List<Path> jars = new ArrayList<>();
+        if (!Files.isDirectory(deploy)) {
+            return jars;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(deploy, "*.jar")) {
+            stream.forEach(p -> jars.add(p.toAbsolutePath().normalize()));
+        } catch (IOException e) {
+            // a folder we cannot list has nothing we can wait for
+        }
+        return jars;
+    }
+
+    private static boolean isBundle(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            var manifest = file.getManifest();
+            return manifest != null && manifest.getMainAttributes().getValue("Bundle-SymbolicName") != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

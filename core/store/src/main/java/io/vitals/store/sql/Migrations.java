@@ -1,0 +1,87 @@
+package io.vitals.store.sql;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Brings a database to the newest schema: runs the numbered scripts it has not yet run, each in
+ * its own transaction, and records them in {@code schema_version}.
+ */
+final class Migrations {
+
+    private Migrations() {
+    }
+
+    /** @return the number of scripts applied */
+    static int migrate(Connection connection, StoreDialect dialect) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement st = connection.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+            connection.commit();
+            int current;
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+                rs.next();
+                current = rs.getInt(1);
+            }
+            int applied = 0;
+            for (int version = current + 1; ; version++) {
+                String script = read(dialect.migrations() + String.format("%03d.sql", version));
+                if (script == null) {
+                    break;
+                }
+                for (String sql : statements(script)) {
+                    st.execute(sql);
+                }
+                st.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + version + ", "
+                        + System.currentTimeMillis() / 1000 + ")");
+                connection.commit();
+                applied++;
+            }
+            return applied;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = Migrations.class.getResourceAsStream(resource)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read migration " + resource, e);
+        }
+    }
+
+    /** Splits a script at semicolons that end a line, dropping comment lines. */
+    static List<String> statements(String script) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : script.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
+                continue;
+            }
+            int comment = line.indexOf("--");
+            current.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
+            if (current.toString().strip().endsWith(";")) {
+                String sql = current.toString().strip();
+                out.add(sql.substring(0, sql.length() - 1));
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString().strip());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,91 @@
+package io.vitals.store.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jdbi.v3.core.ConnectionFactory;
+
+/**
+ * A small pool of read-only connections. Opening a SQLite connection and setting its pragmas costs
+ * more than many KPI queries, so connections are kept and handed out again.
+ */
+final class ReadConnections implements ConnectionFactory, AutoCloseable {
+
+    private final StoreDialect dialect;
+    private final String url;
+    private final int size;
+    private final BlockingQueue<Connection> idle;
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile boolean closed;
+
+    ReadConnections(StoreDialect dialect, String url, int size) {
+        this.dialect = dialect;
+        this.url = url;
+        this.size = size;
+        this.idle = new ArrayBlockingQueue<>(size);
+    }
+
+    @Override
+    public Connection openConnection() throws SQLException {
+        if (closed) {
+            throw new SQLException("the store is closed");
+        }
+        Connection c = idle.poll();
+        if (c != null) {
+            return c;
+        }
+        if (open.incrementAndGet() <= size) {
+            try {
+                return dialect.open(url, true);
+            } catch (SQLException | RuntimeException e) {
+                open.decrementAndGet();
+                throw e;
+            }
+        }
+        open.decrementAndGet();
+        try {
+            c = idle.poll(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a store connection", e);
+        }
+        if (c == null) {
+            throw new SQLException("no store connection became free within 60 s");
+        }
+        return c;
+    }
+
+    @Override
+    public void closeConnection(Connection connection) throws SQLException {
+        if (closed || connection.isClosed()) {
+            connection.close();
+            open.decrementAndGet();
+            return;
+        }
+        if (!connection.getAutoCommit()) {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+        if (!idle.offer(connection)) {
+            connection.close();
+            open.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Connection c;
+        while ((c = idle.poll()) != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.vitals.store.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.vitals.kpi.InvalidQueryException;
+import io.vitals.kpi.Segment;
+
+/**
+ * Applies a segment to KPI SQL without touching its text: every canonical table the SQL names is
+ * shadowed by a CTE of the same name that holds only the segment's rows. The CTEs read the
+ * physical, schema-qualified tables, which a CTE name cannot shadow.
+ */
+final class SegmentScope {
+
+    private static final Pattern LEADING_WITH = Pattern.compile("^\\s*WITH(\\s+RECURSIVE)?\\s+", Pattern.CASE_INSENSITIVE);
+
+    private final StoreDialect dialect;
+
+    SegmentScope(StoreDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** The WHERE condition, over customers aliased {@code c}, that picks the segment's customers. */
+    String customerCondition(Segment segment, Map<String, Object> params, Set<String> attributeNames) {
+        List<String> terms = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, String> filter : segment.filters().entrySet()) {
+            String param = "vitals_segment_" + i++;
+            String column = CanonicalTables.SEGMENT_COLUMNS.get(filter.getKey());
+            if (column != null) {
+                terms.add("c." + column + " = :" + param);
+            } else if (attributeNames.contains(filter.getKey())) {
+                terms.add("EXISTS (SELECT 1 FROM " + dialect.physical("customer_attributes")
+                        + " a WHERE a.customer_id = c.id AND a.name = :" + param + "_key AND a.value = :" + param + ")");
+                params.put(param + "_key", filter.getKey());
+            } else {
+                throw new InvalidQueryException("unknown segment key '" + filter.getKey() + "'; known keys: "
+                        + String.join(", ", knownKeys(attributeNames)));
+            }
+            params.put(param, filter.getValue());
+        }
+        return String.join(" AND ", terms);
+    }
+
+    static java.util.SortedSet<String> knownKeys(Set<String> attributeNames) {
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>(CanonicalTables.SEGMENT_COLUMNS.keySet());
+        keys.remove("csm_owner");
+        keys.addAll(attributeNames);
+        return keys;
+    }
+
+    /** The SQL with the segment applied; {@code params} receives the segment's parameters. */
+    String apply(String sql, Segment segment, Map<String, Object> params, Set<String> attributeNames) {
+        if (segment.isAll()) {
+            return sql;
+        }
+        String condition = customerCondition(segment, params, attributeNames);
+        String customersInSegment = "SELECT c.id FROM " + dialect.physical(CanonicalTables.CUSTOMERS) + " c WHERE " + condition;
+        List<String> ctes = new ArrayList<>();
+        for (String table : CanonicalTables.referencedBy(sql)) {
+            if (table.equals(CanonicalTables.CUSTOMERS)) {
+                ctes.add("customers AS (SELECT * FROM " + dialect.physical(table) + " c WHERE " + condition + ")");
+            } else {
+                ctes.add(table + " AS (SELECT * FROM " + dialect.physical(table)
+                        + " WHERE customer_id IN (" + customersInSegment + "))");
+            }
+        }
+        if (ctes.isEmpty()) {
+            return sql;
+        }
+        String prefix = String.join(",\n     ", ctes);
+        Matcher with = LEADING_WITH.matcher(sql);
+        if (with.find()) {
+            String recursive = with.group(1) == null ? "" : " RECURSIVE";
+            return "WITH" + recursive + " " + prefix + ",\n     " + sql.substring(with.end());
+        }
+        return "WITH " + prefix + "\n" + sql;
+    }
+}

@@ -1,0 +1,243 @@
+package io.vitals.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.SqlStatements;
+
+import io.vitals.kpi.InvalidQueryException;
+import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.Segment;
+import io.vitals.store.DataWriter;
+import io.vitals.store.MetricStore;
+import io.vitals.store.RowMapper;
+import io.vitals.store.SqlDialect;
+import io.vitals.store.StoreTime;
+
+/**
+ * The canonical store over JDBC: KPI reads go through a pool of read-only connections, writes
+ * through one transaction per batch. Opening it migrates the schema to the newest version.
+ */
+public final class SqlStore implements MetricStore, DataWriter, AutoCloseable {
+
+    private final StoreDialect dialect;
+    private final String url;
+    private final ReadConnections reads;
+    private final Jdbi jdbi;
+    private final SegmentScope scope;
+    private final int migrationsApplied;
+    /** Bumped on every commit, so caches of what the data holds know when to forget. */
+    private final AtomicLong dataVersion = new AtomicLong();
+    private volatile CachedNames attributeNames = new CachedNames(-1, Set.of());
+    private final Map<Segment, Long> segmentsChecked = new ConcurrentHashMap<>();
+
+    private record CachedNames(long version, Set<String> names) {
+    }
+
+    private SqlStore(StoreDialect dialect, String url, int readConnections) {
+        this.dialect = dialect;
+        this.url = url;
+        try (Connection c = dialect.open(url, false)) {
+            this.migrationsApplied = Migrations.migrate(c, dialect);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the store at " + url + ": " + e.getMessage(), e);
+        }
+        this.reads = new ReadConnections(dialect, url, readConnections);
+        this.jdbi = Jdbi.create(reads);
+        this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+        this.scope = new SegmentScope(dialect);
+    }
+
+    /** Opens (creating and migrating if needed) the store at a JDBC URL. */
+    public static SqlStore open(String url, int readConnections) {
+        if (url.startsWith("jdbc:sqlite:")) {
+            return new SqlStore(new SqliteDialect(), url, readConnections);
+        }
+        throw new IllegalArgumentException("unsupported store URL '" + url + "'; expected jdbc:sqlite:<file>");
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public int migrationsApplied() {
+        return migrationsApplied;
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    // ---- reading, for KPIs
+
+    @Override
+    public <T> List<T> query(String sql, KpiQuery query, Map<String, ?> params, RowMapper<T> mapper) {
+        Map<String, Object> bound = new HashMap<>(params);
+        bound.put("from", StoreTime.epochSeconds(query.period().from()));
+        bound.put("to", StoreTime.epochSeconds(query.period().to()));
+        requireCustomersIn(query.segment());
+        String scoped = scope.apply(sql, query.segment(), bound, attributeNames());
+        try {
+            return jdbi.withHandle(h -> h.createQuery(scoped).bindMap(bound)
+                    .map((rs, ctx) -> mapper.map(new ResultSetRow(rs))).list());
+        } catch (JdbiException e) {
+            throw new StoreException("query failed: " + rootMessage(e) + "\n" + scoped, e);
+        }
+    }
+
+    @Override
+    public SortedSet<String> segmentKeys() {
+        return SegmentScope.knownKeys(attributeNames());
+    }
+
+    private Set<String> attributeNames() {
+        CachedNames cached = attributeNames;
+        long version = dataVersion.get();
+        if (cached.version() != version) {
+            List<String> found = jdbi.withHandle(h -> h.createQuery(
+                    "SELECT DISTINCT name FROM customer_attributes").mapTo(String.class).list());
+            Set<String> names = new TreeSet<>(found);
+            cached = new CachedNames(version, names);
+            attributeNames = cached;
+        }
+        return cached.names();
+    }
+
+    /** A segment no customer is in is almost always a typo: say so, with the values that exist. */
+    private void requireCustomersIn(Segment segment) {
+        if (segment.isAll() || Long.valueOf(dataVersion.get()).equals(segmentsChecked.get(segment))) {
+            return;
+        }
+        Map<String, Object> params = new HashMap<>();
+        String condition = scope.customerCondition(segment, params, attributeNames());
+        long matching = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM " + dialect.physical("customers")
+                + " c WHERE " + condition).bindMap(params).mapTo(Long.class).one());
+        if (matching == 0) {
+            StringBuilder hint = new StringBuilder();
+            for (Map.Entry<String, String> f : segment.filters().entrySet()) {
+                hint.append("; values of ").append(f.getKey()).append(": ").append(String.join(", ", valuesOf(f.getKey())));
+            }
+            throw new InvalidQueryException("no customers match the segment " + segment + hint);
+        }
+        segmentsChecked.put(segment, dataVersion.get());
+    }
+
+    private List<String> valuesOf(String key) {
+        String column = CanonicalTables.SEGMENT_COLUMNS.get(key);
+        String sql = column != null
+                ? "SELECT DISTINCT " + column + " FROM " + dialect.physical("customers") + " WHERE " + column
+                        + " IS NOT NULL ORDER BY 1 LIMIT 21"
+                : "SELECT DISTINCT value FROM " + dialect.physical("customer_attributes")
+                        + " WHERE name = :key AND value IS NOT NULL ORDER BY 1 LIMIT 21";
+        List<String> values = jdbi.withHandle(h -> h.createQuery(sql).bind("key", key).mapTo(String.class).list());
+        if (values.size() > 20) {
+            values = values.subList(0, 20);
+            values.add("...");
+        }
+        return values;
+    }
+
+    // ---- writing, for sources
+
+    @Override
+    public Batch batch() {
+        try {
+            return new BatchWriter(dialect.open(url, false), dataVersion::incrementAndGet);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open a write transaction: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteSource(String source) {
+        try (Connection c = dialect.open(url, false)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement attrs = c.prepareStatement(
+                    "DELETE FROM customer_attributes WHERE customer_id IN (SELECT id FROM customers WHERE source = ?)")) {
+                attrs.setString(1, source);
+                attrs.executeUpdate();
+            }
+            for (String table : CanonicalTables.ALL) {
+                if (table.equals("customer_attributes")) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE source = ?")) {
+                    ps.setString(1, source);
+                    ps.executeUpdate();
+                }
+            }
+            c.commit();
+            dataVersion.incrementAndGet();
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete the records of source " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Long> counts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbi.useHandle(h -> {
+            for (String table : CanonicalTables.ALL) {
+                counts.put(table, h.createQuery("SELECT count(*) FROM " + table).mapTo(Long.class).one());
+            }
+        });
+        return counts;
+    }
+
+    @Override
+    public Optional<String> metadata(String key) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT value FROM store_metadata WHERE key = :key")
+                .bind("key", key).mapTo(String.class).findOne());
+    }
+
+    @Override
+    public void putMetadata(String key, String value) {
+        try (Connection c = dialect.open(url, false);
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO store_metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
+            ps.setString(1, key);
+            ps.setString(2, value);
+            ps.executeUpdate();
+            dataVersion.incrementAndGet();
+        } catch (SQLException e) {
+            throw new StoreException("cannot write store metadata: " + e.getMessage(), e);
+        }
+    }
+
+    /** Refreshes the query planner's statistics; worth it after a large load. */
+    public void analyze() {
+        try (Connection c = dialect.open(url, false); Statement st = c.createStatement()) {
+            st.execute("ANALYZE");
+        } catch (SQLException e) {
+            throw new StoreException("cannot analyze the store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        reads.close();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

@@ -1,0 +1,53 @@
+package io.vitals.store.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** SQLite in WAL mode: one writer, many readers that never block it. */
+final class SqliteDialect implements StoreDialect {
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public String monthOf(String epochSeconds) {
+        return "strftime('%Y-%m', " + epochSeconds + ", 'unixepoch')";
+    }
+
+    @Override
+    public String physical(String table) {
+        return "main." + table;
+    }
+
+    @Override
+    public String migrations() {
+        return "/db/sqlite/";
+    }
+
+    @Override
+    public Connection open(String url, boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(30_000);
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        config.setCacheSize(-32_768); // 32 MiB of page cache per connection, outside the Java heap
+        if (readOnly) {
+            config.setReadOnly(true);
+        }
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl(url);
+        Connection connection = dataSource.getConnection();
+        if (readOnly) {
+            try (var statement = connection.createStatement()) {
+                statement.execute("PRAGMA query_only = 1");
+            }
+        }
+        return connection;
+    }
+}

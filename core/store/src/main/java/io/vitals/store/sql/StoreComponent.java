@@ -1,0 +1,80 @@
+package io.vitals.store.sql;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import io.vitals.kpi.KpiQuery;
+import io.vitals.store.DataWriter;
+import io.vitals.store.MetricStore;
+import io.vitals.store.RowMapper;
+import io.vitals.store.SqlDialect;
+
+/** The store as a service: configured by {@code etc/vitals.store.cfg}, SQLite under the home by default. */
+@Component(service = {MetricStore.class, DataWriter.class}, configurationPid = StoreComponent.PID, immediate = true)
+@Designate(ocd = StoreComponent.Config.class)
+public class StoreComponent implements MetricStore, DataWriter {
+
+    static final String PID = "vitals.store";
+
+    @ObjectClassDefinition(name = "Vitals store", description = "Where Vitals keeps the canonical customer-success data.")
+    public @interface Config {
+        @AttributeDefinition(description = "JDBC URL of the store. Empty: SQLite at data/vitals.db under the Vitals home.")
+        String url() default "";
+
+        @AttributeDefinition(description = "Read-only connections kept open for KPI queries.", min = "1")
+        int readConnections() default 4;
+    }
+
+    @Reference(service = LoggerFactory.class)
+    private Logger log;
+
+    private SqlStore store;
+
+    @Activate
+    void activate(Config config, BundleContext context) throws IOException {
+        String url = config.url().isBlank() ? defaultUrl(context) : config.url();
+        store = SqlStore.open(url, Math.max(1, config.readConnections()));
+        if (store.migrationsApplied() > 0) {
+            log.info("Store at {}: applied {} schema migration(s)", url, store.migrationsApplied());
+        }
+    }
+
+    private static String defaultUrl(BundleContext context) throws IOException {
+        String home = context.getProperty("vitals.home");
+        Path file = Path.of(home == null ? "." : home).resolve("data").resolve("vitals.db").toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        return "jdbc:sqlite:" + file;
+    }
+
+    @Deactivate
+    void deactivate() {
+        store.close();
+    }
+
+    @Override public SqlDialect dialect() { return store.dialect(); }
+    @Override public <T> List<T> query(String sql, KpiQuery query, Map<String, ?> params, RowMapper<T> mapper) {
+        return store.query(sql, query, params, mapper);
+    }
+    @Override public SortedSet<String> segmentKeys() { return store.segmentKeys(); }
+    @Override public Batch batch() { return store.batch(); }
+    @Override public void deleteSource(String source) { store.deleteSource(source); }
+    @Override public Map<String, Long> counts() { return store.counts(); }
+    @Override public Optional<String> metadata(String key) { return store.metadata(key); }
+    @Override public void putMetadata(String key, String value) { store.putMetadata(key, value); }
+}

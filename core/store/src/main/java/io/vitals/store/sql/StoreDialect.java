@@ -1,0 +1,18 @@
+package io.vitals.store.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import io.vitals.store.SqlDialect;
+
+/** What the store itself needs to know about a database, beyond what KPI SQL needs. */
+interface StoreDialect extends SqlDialect {
+
+    /** The table as stored, qualified so that a CTE of the same name does not shadow it. */
+    String physical(String table);
+
+    /** The folder of numbered migration scripts, 001.sql, 002.sql, ... */
+    String migrations();
+
+    Connection open(String url, boolean readOnly) throws SQLException;
+}
