@@ -27,6 +27,9 @@ public interface DataWriter {
     /** Removes every record that came from {@code source}, in one transaction. */
     void deleteSource(String source);
 
+    /** True when the store holds no customers at all (a new store). */
+    boolean isEmpty();
+
     /** Row counts of every canonical table. */
     Map<String, Long> counts();
 

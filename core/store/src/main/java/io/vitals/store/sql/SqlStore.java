@@ -189,6 +189,11 @@ public final class SqlStore implements MetricStore, DataWriter, AutoCloseable {
     }
 
     @Override
+    public boolean isEmpty() {
+        return !jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM customers)").mapTo(Boolean.class).one());
+    }
+
+    @Override
     public Map<String, Long> counts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         jdbi.useHandle(h -> {

@@ -74,6 +74,7 @@ public class StoreComponent implements MetricStore, DataWriter {
     @Override public SortedSet<String> segmentKeys() { return store.segmentKeys(); }
     @Override public Batch batch() { return store.batch(); }
     @Override public void deleteSource(String source) { store.deleteSource(source); }
+    @Override public boolean isEmpty() { return store.isEmpty(); }
     @Override public Map<String, Long> counts() { return store.counts(); }
     @Override public Optional<String> metadata(String key) { return store.metadata(key); }
     @Override public void putMetadata(String key, String value) { store.putMetadata(key, value); }

@@ -1,0 +1,104 @@
+package io.vitals.connector.demo;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.vitals.model.CostEntry;
+import io.vitals.store.DataWriter;
+import io.vitals.store.StoreTime;
+
+/**
+ * Writes a synthetic but plausible customer base into the store: customers on four plans with
+ * trials, upgrades, downgrades, churn and reactivation; invoices; NPS, CSAT and CES surveys; support
+ * tickets; product users and usage events; CRM deals; advocacy; onboarding; costs. The same
+ * settings always give the same data: every customer's story is drawn from its own seed.
+ */
+public final class DemoGenerator {
+
+    public static final String SOURCE = "demo";
+
+    /** What to generate; {@code today} is the first day with no data, {@code months} how far back it goes. */
+    public record Settings(int customers, long seed, LocalDate today, int months, int usagePerCustomer) {
+        public Settings {
+            if (customers < 1) {
+                throw new IllegalArgumentException("the demo needs at least one customer, got " + customers);
+            }
+            if (months < 1) {
+                throw new IllegalArgumentException("the demo needs at least one month of history, got " + months);
+            }
+            if (usagePerCustomer < 0) {
+                throw new IllegalArgumentException("usage per customer cannot be negative");
+            }
+        }
+    }
+
+    /** Called now and then during a long generation. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(int customersDone, int customersTotal);
+    }
+
+    public record Summary(Settings settings, Map<String, Long> rows, Duration took) {
+        public long total() {
+            return rows.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private final DataWriter writer;
+
+    public DemoGenerator(DataWriter writer) {
+        this.writer = writer;
+    }
+
+    /** Replaces whatever the demo source wrote before with a freshly generated dataset. */
+    public Summary generate(Settings settings, Progress progress) {
+        long started = System.nanoTime();
+        writer.deleteSource(SOURCE);
+        Counts counts = new Counts();
+        long windowStart = settings.today().minusMonths(settings.months()).withDayOfMonth(1).toEpochDay();
+        long today = settings.today().toEpochDay();
+        int step = Math.max(1, Math.min(10_000, settings.customers() / 20));
+        try (DataWriter.Batch batch = writer.batch()) {
+            for (int id = 1; id <= settings.customers(); id++) {
+                Dice dice = new Dice(settings.seed() * 1_000_003L + id);
+                new CustomerStory(id, dice, windowStart, today, settings.usagePerCustomer(), batch, counts).write();
+                if (id % step == 0 || id == settings.customers()) {
+                    batch.commit();
+                    progress.update(id, settings.customers());
+                }
+            }
+            sharedCosts(batch, settings, windowStart, today, counts);
+            batch.commit();
+        }
+        writer.putMetadata("demo.settings", settings.toString());
+        return new Summary(settings, counts.asMap(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Infrastructure and success-team costs are shared by all customers: one row per month each. */
+    private static void sharedCosts(DataWriter.Batch batch, Settings s, long windowStart, long today, Counts counts) {
+        LocalDate month = LocalDate.ofEpochDay(windowStart);
+        while (month.toEpochDay() < today) {
+            long at = StoreTime.epochSeconds(month);
+            String key = month.toString();
+            batch.add(new CostEntry(0, SOURCE, "infra-" + key, null, "infrastructure", s.customers() * 300L, StoreTime.instant(at)));
+            batch.add(new CostEntry(0, SOURCE, "success-" + key, null, "success", s.customers() * 1_200L, StoreTime.instant(at)));
+            counts.add("costs", 2);
+            month = month.plusMonths(1);
+        }
+    }
+
+    /** Rows written, per table. */
+    static final class Counts {
+        private final Map<String, Long> rows = new LinkedHashMap<>();
+
+        void add(String table, long n) {
+            rows.merge(table, n, Long::sum);
+        }
+
+        Map<String, Long> asMap() {
+            return Map.copyOf(rows);
+        }
+    }
+}

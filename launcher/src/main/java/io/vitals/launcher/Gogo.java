@@ -1,0 +1,79 @@
+package io.vitals.launcher;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * One-shot commands through Gogo's {@code CommandProcessor}, without a terminal: the command's
+ * output goes to the given streams and its failure is returned. The Gogo API is not on the host's
+ * class path, so it is reached through the classes of the Gogo bundle itself.
+ */
+final class Gogo {
+
+    private static final String PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
+    private static final String SESSION = "org.apache.felix.service.command.CommandSession";
+
+    private final BundleContext context;
+    private final Duration timeout;
+
+    Gogo(BundleContext context, Duration timeout) {
+        this.context = context;
+        this.timeout = timeout;
+    }
+
+    /** Gogo calls commands reflectively, so a command's own exception may sit under several wrappers. */
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while (t instanceof InvocationTargetException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    Throwable run(String commandLine, PrintStream out, PrintStream err) {
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, PROCESSOR, null);
+        tracker.open();
+        try {
+            Object processor = tracker.waitForService(timeout.toMillis());
+            if (processor == null) {
+                return new IllegalStateException("the Gogo command processor is not running");
+            }
+            ServiceReference<Object> ref = tracker.getServiceReference();
+            Class<?> processorType = ref.getBundle().loadClass(PROCESSOR);
+            Class<?> sessionType = ref.getBundle().loadClass(SESSION);
+            Object session = processorType.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class)
+                    .invoke(processor, InputStream.nullInputStream(), out, err);
+            try {
+                // Vitals' own commands (help, ...) before Felix's of the same name.
+                sessionType.getMethod("put", String.class, Object.class).invoke(session, "SCOPE", "vitals:*");
+                Object result = sessionType.getMethod("execute", CharSequence.class).invoke(session, commandLine);
+                if (result != null) {
+                    Method format = sessionType.getMethod("format", Object.class, int.class);
+                    out.println(format.invoke(session, result, 0));
+                }
+                return null;
+            } catch (InvocationTargetException e) {
+                return unwrap(e);
+            } finally {
+                sessionType.getMethod("close").invoke(session);
+                out.flush();
+                err.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
+        } catch (ReflectiveOperationException e) {
+            return new IllegalStateException("cannot run a command through Gogo: " + e, e);
+        } finally {
+            tracker.close();
+        }
+    }
+}

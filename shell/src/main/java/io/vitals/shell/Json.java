@@ -1,0 +1,103 @@
+package io.vitals.shell;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.vitals.kpi.KpiDefinition;
+import io.vitals.kpi.KpiInfo;
+import io.vitals.kpi.KpiParameter;
+import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.KpiResult;
+import io.vitals.kpi.KpiSeries;
+import io.vitals.kpi.Period;
+
+/** The machine-readable form of KPI answers, for scripts ({@code --format json}). */
+final class Json {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    static String write(Object node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new CommandError("cannot write JSON: " + e.getMessage());
+        }
+    }
+
+    static ObjectNode answer(KpiInfo info, KpiQuery query, KpiResult result, KpiSeries series) {
+        ObjectNode o = MAPPER.createObjectNode();
+        KpiDefinition d = info.definition();
+        o.put("kpi", d.id());
+        o.put("name", d.name());
+        o.put("unit", d.unit().label());
+        o.put("direction", d.direction().name().toLowerCase(java.util.Locale.ROOT));
+        o.set("period", period(query.period()));
+        ObjectNode segment = o.putObject("segment");
+        query.segment().filters().forEach(segment::put);
+        result(o, result);
+        if (series != null) {
+            o.put("grain", series.grain().label());
+            ArrayNode points = o.putArray("series");
+            for (KpiSeries.Point p : series.points()) {
+                ObjectNode point = points.addObject();
+                point.set("period", period(p.period()));
+                result(point, p.result());
+            }
+        }
+        return o;
+    }
+
+    private static void result(ObjectNode o, KpiResult r) {
+        o.put("value", r.value());
+        o.put("numerator", r.numerator());
+        o.put("denominator", r.denominator());
+        o.put("sampleSize", r.sampleSize());
+        o.put("noDataReason", r.noDataReason());
+        o.set("details", MAPPER.valueToTree(r.details()));
+    }
+
+    private static ObjectNode period(Period p) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("from", p.from().toString());
+        o.put("to", p.to().toString());
+        return o;
+    }
+
+    static ArrayNode list(List<KpiInfo> kpis) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (KpiInfo info : kpis) {
+            a.add(info(info));
+        }
+        return a;
+    }
+
+    static ObjectNode info(KpiInfo info) {
+        KpiDefinition d = info.definition();
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", d.id());
+        o.put("name", d.name());
+        o.put("category", d.category().label());
+        o.put("unit", d.unit().label());
+        o.put("direction", d.direction().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("description", d.description());
+        o.put("formula", d.formula());
+        ArrayNode params = o.putArray("parameters");
+        for (KpiParameter p : d.parameters()) {
+            params.add(MAPPER.valueToTree(Map.of("name", p.name(), "value", p.value(), "default", p.defaultValue(),
+                    "description", p.description())));
+        }
+        o.set("dataNeeded", MAPPER.valueToTree(d.dataNeeded()));
+        o.put("origin", info.origin());
+        o.put("version", info.version());
+        return o;
+    }
+}
