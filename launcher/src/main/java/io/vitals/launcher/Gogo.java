@@ -40,7 +40,8 @@ final class Gogo {
 
     Throwable run(String commandLine, PrintStream out, PrintStream err) {
         ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, PROCESSOR, null);
-        tracker.open();
+        // All services: a host may have its own copy of Gogo's API on its class path.
+        tracker.open(true);
         try {
             Object processor = tracker.waitForService(timeout.toMillis());
             if (processor == null) {

@@ -17,7 +17,6 @@ import java.util.Locale;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -134,7 +133,8 @@ public class OneLineLog implements LogListener {
         String message = entry.getMessage();
         Throwable e = entry.getException();
         String prefix = "Error while starting bundle: ";
-        if (message != null && message.startsWith(prefix) && e instanceof BundleException && status != null) {
+        // The log service hands other bundles' exceptions over wrapped, so match on FileInstall's message.
+        if (message != null && message.startsWith(prefix) && status != null) {
             // FileInstall's report of a deploy/ jar that failed: name the jar and the reason.
             String location = message.substring(prefix.length());
             Path jar = PlatformStatus.fileOf(location);
