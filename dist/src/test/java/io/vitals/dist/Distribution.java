@@ -60,7 +60,7 @@ final class Distribution {
                 }
             });
             write(home.resolve("etc/vitals.demo.cfg"), "loadWhenEmpty = true\ncustomers = " + customers
-                    + "\nseed = 42\nmonths = 24\nusagePerCustomer = 120\n");
+                    + "\nseed = 42\nmonths = 24\nusagePerCustomer = 40\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

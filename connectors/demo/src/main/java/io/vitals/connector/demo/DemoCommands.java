@@ -33,7 +33,7 @@ public class DemoCommands {
         Long seed;
         @Option(names = "--months", paramLabel = "<n>", description = "Months of history (default 24).")
         Integer months;
-        @Option(names = "--usage-per-customer", paramLabel = "<n>", description = "Usage events per customer per active year (default 120).")
+        @Option(names = "--usage-per-customer", paramLabel = "<n>", description = "Usage events per customer per active year (default 40).")
         Integer usage;
         @Option(names = "--today", paramLabel = "<date>", description = "First day without data (default: today).")
         String today;

@@ -41,7 +41,7 @@ public class DemoDataset {
         int months() default 24;
 
         @AttributeDefinition(description = "Average product-usage events per customer per year of activity.", min = "0")
-        int usagePerCustomer() default 120;
+        int usagePerCustomer() default 40;
     }
 
     private final DataWriter writer;

@@ -109,7 +109,10 @@ public class OneLineLog implements LogListener {
     @Override
     public synchronized void logged(LogEntry entry) {
         LogLevel level = entry.getLogLevel();
-        if (consoleLevel.implies(level)) {
+        if (level == LogLevel.AUDIT) {
+            // what the platform tells its user (a dataset being loaded): the message alone
+            System.err.println("vitals: " + entry.getMessage());
+        } else if (consoleLevel.implies(level)) {
             System.err.println("vitals: " + level.name().toLowerCase(Locale.ROOT) + ": " + oneLine(entry));
         }
         if (file != null && fileLevel.implies(level)) {

@@ -152,9 +152,14 @@ public class PlatformStatus implements RuntimeStatus {
         return namespace + " " + filter;
     }
 
+    /** "(&(version>=1.0.0)(!(version>=2.0.0)))" reads as " [1.0.0, 2.0.0)". */
     private static String versionOf(String filter) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(version>=([^)]+)\\)").matcher(filter);
-        return m.find() ? " version " + m.group(1) + " or later" : "";
+        java.util.regex.Matcher low = java.util.regex.Pattern.compile("\\(version>=([^)]+)\\)").matcher(filter);
+        java.util.regex.Matcher high = java.util.regex.Pattern.compile("\\(!\\(version>=([^)]+)\\)\\)").matcher(filter);
+        if (!low.find()) {
+            return "";
+        }
+        return high.find() ? " [" + low.group(1) + ", " + high.group(1) + ")" : " " + low.group(1) + " or later";
     }
 
     private static boolean isFragment(Bundle bundle) {
