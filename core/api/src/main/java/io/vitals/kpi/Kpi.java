@@ -30,4 +30,13 @@ public interface Kpi {
         }
         return new KpiSeries(grain, points);
     }
+
+    /**
+     * The customers behind the number for this period and segment (the detractors behind NPS, the
+     * churned accounts behind churn), one row each, sorted and limited as asked. KPIs that name
+     * drill-down subsets in their definition answer; others refuse.
+     */
+    default KpiTable customers(KpiQuery query, DrillDown drillDown) {
+        throw new InvalidQueryException("KPI '" + definition().id() + "' has no drill-down to customers");
+    }
 }

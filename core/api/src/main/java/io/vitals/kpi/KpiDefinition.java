@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * formula in words, the parameters in force and the data it reads.
  */
 public record KpiDefinition(String id, String name, Category category, Unit unit, Direction direction,
-        String description, String formula, List<KpiParameter> parameters, List<String> dataNeeded) {
+        String description, String formula, List<KpiParameter> parameters, List<String> dataNeeded,
+        List<String> drillDowns) {
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
@@ -27,6 +28,12 @@ public record KpiDefinition(String id, String name, Category category, Unit unit
         formula = formula == null ? "" : formula;
         parameters = List.copyOf(parameters == null ? List.of() : parameters);
         dataNeeded = List.copyOf(dataNeeded == null ? List.of() : dataNeeded);
+        drillDowns = List.copyOf(drillDowns == null ? List.of() : drillDowns);
+    }
+
+    /** Whether {@code kpi:customers} can list the customers behind this KPI; the first subset is the default. */
+    public boolean hasDrillDown() {
+        return !drillDowns.isEmpty();
     }
 
     public static Builder builder(String id) {
@@ -47,6 +54,7 @@ public record KpiDefinition(String id, String name, Category category, Unit unit
         private String formula = "";
         private final List<KpiParameter> parameters = new ArrayList<>();
         private final List<String> dataNeeded = new ArrayList<>();
+        private final List<String> drillDowns = new ArrayList<>();
 
         private Builder(String id) {
             this.id = id;
@@ -63,9 +71,12 @@ public record KpiDefinition(String id, String name, Category category, Unit unit
             return this;
         }
         public Builder needs(String... tables) { dataNeeded.addAll(List.of(tables)); return this; }
+        /** The subsets of customers a drill-down can list, the default first (e.g. detractors, passives, promoters). */
+        public Builder drillDown(String... subsets) { drillDowns.addAll(List.of(subsets)); return this; }
 
         public KpiDefinition build() {
-            return new KpiDefinition(id, name, category, unit, direction, description, formula, parameters, dataNeeded);
+            return new KpiDefinition(id, name, category, unit, direction, description, formula, parameters, dataNeeded,
+                    drillDowns);
         }
     }
 }

@@ -22,4 +22,7 @@ public interface KpiRegistry {
 
     /** @throws UnknownKpiException when no installed KPI has this id */
     KpiSeries series(String id, KpiQuery query, Grain grain);
+
+    /** The customers behind a KPI's number. @throws UnknownKpiException when no installed KPI has this id */
+    KpiTable customers(String id, KpiQuery query, DrillDown drillDown);
 }

@@ -2,6 +2,7 @@ package io.vitals.kpi;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,9 +11,11 @@ import java.util.Map;
  * {@link #noData(String)} with the reason, never 0 or NaN. {@code details} holds the breakdown that
  * belongs to the KPI (promoters and detractors, median and p90, movements...), in display order;
  * its values are numbers, strings, booleans, lists or maps, so they serialise to JSON as they are.
+ * A KPI whose natural answer is a table (a cohort matrix, a row per feature, a distribution by
+ * band, MRR movements) adds it to {@code tables}.
  */
 public record KpiResult(Double value, Double numerator, Double denominator, long sampleSize,
-        String noDataReason, Map<String, Object> details) {
+        String noDataReason, Map<String, Object> details, List<KpiTable> tables) {
 
     public KpiResult {
         if (value != null && (value.isNaN() || value.isInfinite())) {
@@ -23,6 +26,12 @@ public record KpiResult(Double value, Double numerator, Double denominator, long
             throw new IllegalArgumentException("a result without a value must say why");
         }
         details = Collections.unmodifiableMap(new LinkedHashMap<>(details == null ? Map.of() : details));
+        tables = List.copyOf(tables == null ? List.of() : tables);
+    }
+
+    public KpiResult(Double value, Double numerator, Double denominator, long sampleSize, String noDataReason,
+            Map<String, Object> details) {
+        this(value, numerator, denominator, sampleSize, noDataReason, details, List.of());
     }
 
     public static KpiResult noData(String reason) {
@@ -52,6 +61,17 @@ public record KpiResult(Double value, Double numerator, Double denominator, long
     public KpiResult with(String key, Object detail) {
         Map<String, Object> more = new LinkedHashMap<>(details);
         more.put(key, detail);
-        return new KpiResult(value, numerator, denominator, sampleSize, noDataReason, more);
+        return new KpiResult(value, numerator, denominator, sampleSize, noDataReason, more, tables);
+    }
+
+    /** A copy with one more table. */
+    public KpiResult with(KpiTable table) {
+        List<KpiTable> more = new java.util.ArrayList<>(tables);
+        more.add(table);
+        return new KpiResult(value, numerator, denominator, sampleSize, noDataReason, details, more);
+    }
+
+    public java.util.Optional<KpiTable> table(String name) {
+        return tables.stream().filter(t -> t.name().equals(name)).findFirst();
     }
 }

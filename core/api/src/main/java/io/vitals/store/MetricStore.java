@@ -6,7 +6,9 @@ import java.util.SortedSet;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.KpiTable;
 
 /**
  * Read-only SQL over the canonical model, for KPIs.
@@ -39,6 +41,16 @@ public interface MetricStore {
         }
         return rows.get(0);
     }
+
+    /**
+     * Runs a query whose rows make a table, sorted and limited as the drill-down asks. {@code columns}
+     * names the query's columns in order; a sort column must be one of them, and the store, not the
+     * caller, writes the ORDER BY and LIMIT.
+     *
+     * @throws io.vitals.kpi.InvalidQueryException when the drill-down sorts by a column the table lacks
+     */
+    KpiTable table(String name, String title, String sql, KpiQuery query, Map<String, ?> params,
+            List<KpiTable.Column> columns, DrillDown order);
 
     /** The keys a segment may use: the customer columns and every customer attribute present. */
     SortedSet<String> segmentKeys();

@@ -17,13 +17,17 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.Grain;
+import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.Kpi;
+import io.vitals.kpi.KpiDefinition;
 import io.vitals.kpi.KpiInfo;
 import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiRegistry;
 import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.KpiSeries;
+import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.UnknownKpiException;
 
 /**
@@ -102,5 +106,22 @@ public class KpiCatalogue implements KpiRegistry {
     @Override
     public KpiSeries series(String id, KpiQuery query, Grain grain) {
         return require(id).series(query, grain);
+    }
+
+    @Override
+    public KpiTable customers(String id, KpiQuery query, DrillDown drillDown) {
+        Kpi kpi = require(id);
+        KpiDefinition definition = kpi.definition();
+        if (!definition.hasDrillDown()) {
+            throw new InvalidQueryException("KPI '" + id + "' has no drill-down to customers; these have: "
+                    + String.join(", ", list().stream().filter(i -> i.definition().hasDrillDown()).map(KpiInfo::id).toList()));
+        }
+        if (drillDown.subset() != null && !definition.drillDowns().contains(drillDown.subset())) {
+            throw new InvalidQueryException("KPI '" + id + "' has no subset '" + drillDown.subset() + "'; its subsets: "
+                    + String.join(", ", definition.drillDowns()));
+        }
+        DrillDown resolved = drillDown.subset() != null ? drillDown
+                : new DrillDown(definition.drillDowns().get(0), drillDown.sortBy(), drillDown.descending(), drillDown.limit());
+        return kpi.customers(query, resolved);
     }
 }

@@ -91,6 +91,12 @@ public final class Fixture implements AutoCloseable {
         return store;
     }
 
+    /** Adds every record of a dataset. */
+    public Fixture load(Dataset data) {
+        data.writeTo(batch());
+        return commit();
+    }
+
     public Fixture commit() {
         if (batch != null) {
             batch.commit();

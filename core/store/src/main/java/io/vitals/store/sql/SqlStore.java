@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
 
+import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Segment;
 import io.vitals.store.DataWriter;
 import io.vitals.store.MetricStore;
@@ -98,6 +101,31 @@ public final class SqlStore implements MetricStore, DataWriter, AutoCloseable {
         } catch (JdbiException e) {
             throw new StoreException("query failed: " + rootMessage(e) + "\n" + scoped, e);
         }
+    }
+
+    @Override
+    public KpiTable table(String name, String title, String sql, KpiQuery query, Map<String, ?> params,
+            List<KpiTable.Column> columns, DrillDown order) {
+        String ordered = sql;
+        if (order.sortBy() != null) {
+            if (columns.stream().noneMatch(c -> c.name().equals(order.sortBy()))) {
+                throw new InvalidQueryException("cannot sort by '" + order.sortBy() + "'; the columns are "
+                        + String.join(", ", columns.stream().map(KpiTable.Column::name).toList()));
+            }
+            ordered = "SELECT * FROM (\n" + sql + "\n) vitals_table ORDER BY \"" + order.sortBy() + "\""
+                    + (order.descending() ? " DESC" : " ASC") + " NULLS LAST";
+        }
+        Map<String, Object> bound = new HashMap<>(params);
+        bound.put("vitals_limit", order.limit());
+        List<List<Object>> rows = query(ordered + "\nLIMIT :vitals_limit", query, bound, row -> {
+            List<Object> cells = new ArrayList<>();
+            for (KpiTable.Column column : columns) {
+                Object v = row.get(column.name());
+                cells.add(v instanceof Integer i ? Long.valueOf(i) : v instanceof Float f ? Double.valueOf(f) : v);
+            }
+            return cells;
+        });
+        return new KpiTable(name, title, columns, rows);
     }
 
     @Override

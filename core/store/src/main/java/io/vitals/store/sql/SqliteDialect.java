@@ -20,6 +20,21 @@ final class SqliteDialect implements StoreDialect {
     }
 
     @Override
+    public String isoTime(String epochSeconds) {
+        return "strftime('%Y-%m-%dT%H:%M:%SZ', " + epochSeconds + ", 'unixepoch')";
+    }
+
+    @Override
+    public String isoDate(String epochSeconds) {
+        return "strftime('%Y-%m-%d', " + epochSeconds + ", 'unixepoch')";
+    }
+
+    @Override
+    public String floor(String expression) {
+        return "CAST((" + expression + ") AS INTEGER)";
+    }
+
+    @Override
     public String physical(String table) {
         return "main." + table;
     }

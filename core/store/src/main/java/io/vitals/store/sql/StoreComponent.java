@@ -19,7 +19,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.KpiTable;
 import io.vitals.store.DataWriter;
 import io.vitals.store.MetricStore;
 import io.vitals.store.RowMapper;
@@ -70,6 +72,10 @@ public class StoreComponent implements MetricStore, DataWriter {
     @Override public SqlDialect dialect() { return store.dialect(); }
     @Override public <T> List<T> query(String sql, KpiQuery query, Map<String, ?> params, RowMapper<T> mapper) {
         return store.query(sql, query, params, mapper);
+    }
+    @Override public KpiTable table(String name, String title, String sql, KpiQuery query, Map<String, ?> params,
+            List<KpiTable.Column> columns, DrillDown order) {
+        return store.table(name, title, sql, query, params, columns, order);
     }
     @Override public SortedSet<String> segmentKeys() { return store.segmentKeys(); }
     @Override public Batch batch() { return store.batch(); }

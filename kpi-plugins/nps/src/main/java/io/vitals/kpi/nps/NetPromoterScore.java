@@ -11,14 +11,18 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import io.vitals.kpi.Category;
+import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.Direction;
 import io.vitals.kpi.Kpi;
 import io.vitals.kpi.KpiDefinition;
 import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiResult;
+import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Unit;
+import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SqlDialect;
 
 /**
  * Net Promoter Score: the share of promoters minus the share of detractors among the NPS responses
@@ -69,8 +73,13 @@ public class NetPromoterScore implements Kpi {
         }
     }
 
-    private static final String FILTER = "survey_type = 'nps' AND scale_min = :scaleMin AND scale_max = :scaleMax"
-            + " AND answered_at >= :from AND answered_at < :to";
+    /** The NPS responses on the configured scale answered in the period; {@code r} is the table alias with its dot, or "". */
+    private static String responsesInPeriod(String r) {
+        return r + "survey_type = 'nps' AND " + r + "scale_min = :scaleMin AND " + r + "scale_max = :scaleMax AND "
+                + r + "answered_at >= :from AND " + r + "answered_at < :to";
+    }
+
+    private static final String FILTER = responsesInPeriod("");
 
     private static final String EVERY_RESPONSE = """
             SELECT count(*) AS responses,
@@ -131,6 +140,7 @@ public class NetPromoterScore implements Kpi {
                 .parameter("detractorMax", s.detractorMax(), d.detractorMax(), "highest detractor score")
                 .parameter("counting", s.counting(), d.counting(), "EVERY_RESPONSE or LATEST_PER_CUSTOMER")
                 .needs("survey_responses (survey_type 'nps')")
+                .drillDown("detractors", "passives", "promoters", "all")
                 .build();
     }
 
@@ -148,5 +158,28 @@ public class NetPromoterScore implements Kpi {
                 .with("promoters", promoters)
                 .with("passives", responses - promoters - detractors)
                 .with("detractors", detractors);
+    }
+
+    /** The responses behind the score, one row each, lowest scores first; unmatched respondents by e-mail. */
+    @Override
+    public KpiTable customers(KpiQuery query, DrillDown drillDown) {
+        Settings s = settings;
+        String subset = switch (drillDown.subset()) {
+            case "detractors" -> "r.score <= :detractorMax";
+            case "passives" -> "r.score > :detractorMax AND r.score < :promoterMin";
+            case "promoters" -> "r.score >= :promoterMin";
+            default -> "1 = 1";
+        };
+        SqlDialect sql = store.dialect();
+        String text = "SELECT " + CustomerColumns.SQL + ", r.score AS score, " + sql.isoTime("r.answered_at") + " AS answered,"
+                + " r.respondent_email AS respondent\n"
+                + "FROM survey_responses r LEFT JOIN customers c ON c.id = r.customer_id\n"
+                + "WHERE " + responsesInPeriod("r.") + " AND " + subset + "\nORDER BY r.score, r.answered_at DESC";
+        return store.table("responses", "NPS " + drillDown.subset() + ", " + query.period(), text, query,
+                Map.of("scaleMin", s.scaleMin(), "scaleMax", s.scaleMax(), "promoterMin", s.promoterMin(),
+                        "detractorMax", s.detractorMax()),
+                CustomerColumns.with(KpiTable.Column.number("score", "SCORE", Unit.SCORE),
+                        KpiTable.Column.text("answered", "ANSWERED"), KpiTable.Column.text("respondent", "RESPONDENT")),
+                drillDown);
     }
 }

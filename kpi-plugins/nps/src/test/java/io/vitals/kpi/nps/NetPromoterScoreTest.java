@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -15,10 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.Grain;
 import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.KpiSeries;
+import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.nps.NetPromoterScore.Counting;
 import io.vitals.kpi.nps.NetPromoterScore.Settings;
 import io.vitals.model.SurveyType;
@@ -169,6 +172,25 @@ class NetPromoterScoreTest {
         assertEquals(100.0, series.points().get(1).result().value());
         assertEquals(0.0, series.points().get(2).result().value());
         assertEquals(nps().compute(query("2026-02-01", "2026-03-01")), series.points().get(1).result());
+    }
+
+    @Test
+    void drillDownListsTheDetractorsLowestFirst() {
+        data.nps(1L, 10, "2026-01-05").nps(3L, 0, "2026-01-05").nps(2L, 6, "2026-01-06").nps(3L, 8, "2026-01-07")
+            .nps(null, 2, "2026-01-08").nps(2L, 1, "2026-02-01");    // unmatched detractor in; February's out
+        KpiTable detractors = nps().customers(query("2026-01-01", "2026-02-01"), new DrillDown("detractors", null, true, 50));
+        assertEquals(3, detractors.rows().size());
+        assertEquals(List.of(0L, 2L, 6L), detractors.rows().stream().map(r -> r.get(detractors.column("score"))).toList());
+        assertEquals("Customer 3", detractors.rows().get(0).get(detractors.column("customer")));
+        assertNull(detractors.rows().get(1).get(detractors.column("customer_id")), "the unmatched respondent is listed too");
+        assertEquals("2026-01-05T00:00:00Z", detractors.rows().get(0).get(detractors.column("answered")));
+
+        KpiTable top = nps().customers(query("2026-01-01", "2026-02-01"), new DrillDown("all", "score", true, 2));
+        assertEquals(List.of(10L, 8L), top.rows().stream().map(r -> r.get(top.column("score"))).toList());
+        KpiTable pro = nps().customers(query("2026-01-01", "2026-02-01", "plan", "pro"), new DrillDown("detractors", null, true, 50));
+        assertEquals(1, pro.rows().size(), "the segment applies, and unmatched respondents are in no segment");
+        assertThrows(InvalidQueryException.class,
+                () -> nps().customers(query("2026-01-01", "2026-02-01"), new DrillDown("all", "colour", true, 5)));
     }
 
     @Test
