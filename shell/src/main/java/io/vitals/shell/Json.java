@@ -13,9 +13,12 @@ import io.vitals.kpi.KpiDefinition;
 import io.vitals.kpi.KpiInfo;
 import io.vitals.kpi.KpiParameter;
 import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.KpiReport;
 import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.KpiSeries;
+import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Period;
+import io.vitals.kpi.Target;
 
 /** The machine-readable form of KPI answers, for scripts ({@code --format json}). */
 final class Json {
@@ -63,6 +66,66 @@ final class Json {
         o.put("sampleSize", r.sampleSize());
         o.put("noDataReason", r.noDataReason());
         o.set("details", MAPPER.valueToTree(r.details()));
+        if (!r.tables().isEmpty()) {
+            ArrayNode tables = o.putArray("tables");
+            r.tables().forEach(t -> tables.add(table(t)));
+        }
+    }
+
+    static ObjectNode table(KpiTable t) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("name", t.name());
+        o.put("title", t.title());
+        ArrayNode columns = o.putArray("columns");
+        for (KpiTable.Column c : t.columns()) {
+            ObjectNode column = columns.addObject();
+            column.put("name", c.name());
+            column.put("label", c.label());
+            column.put("unit", c.unit() == null ? null : c.unit().label());
+        }
+        o.set("rows", MAPPER.valueToTree(t.rows()));
+        return o;
+    }
+
+    static ObjectNode report(KpiReport report) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.set("period", period(report.query().period()));
+        o.set("previousPeriod", period(report.previous()));
+        ObjectNode segment = o.putObject("segment");
+        report.query().segment().filters().forEach(segment::put);
+        ArrayNode lines = o.putArray("kpis");
+        for (KpiReport.Line line : report.lines()) {
+            KpiDefinition d = line.kpi().definition();
+            ObjectNode l = lines.addObject();
+            l.put("kpi", d.id());
+            l.put("name", d.name());
+            l.put("category", d.category().label());
+            l.put("unit", d.unit().label());
+            l.put("direction", d.direction().name().toLowerCase(java.util.Locale.ROOT));
+            l.put("value", line.current() == null ? null : line.current().value());
+            l.put("previous", line.previous() == null ? null : line.previous().value());
+            l.put("change", line.change());
+            l.put("target", line.target() == null ? null : line.target().target());
+            l.put("status", line.status().name().toLowerCase(java.util.Locale.ROOT));
+            l.put("noDataReason", line.current() == null ? null : line.current().noDataReason());
+            l.put("failure", line.failure());
+        }
+        o.put("tookMillis", report.took().toMillis());
+        return o;
+    }
+
+    static ArrayNode targets(List<Target> targets) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (Target t : targets) {
+            ObjectNode o = a.addObject();
+            o.put("kpi", t.kpi());
+            ObjectNode segment = o.putObject("segment");
+            t.segment().filters().forEach(segment::put);
+            o.put("target", t.target());
+            o.put("warning", t.warning());
+            o.put("origin", t.origin());
+        }
+        return a;
     }
 
     private static ObjectNode period(Period p) {
@@ -96,6 +159,7 @@ final class Json {
                     "description", p.description())));
         }
         o.set("dataNeeded", MAPPER.valueToTree(d.dataNeeded()));
+        o.set("drillDowns", MAPPER.valueToTree(d.drillDowns()));
         o.put("origin", info.origin());
         o.put("version", info.version());
         return o;

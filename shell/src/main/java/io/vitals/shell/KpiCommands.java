@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import io.vitals.kpi.Category;
+import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.Grain;
 import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.KpiDefinition;
@@ -23,6 +24,7 @@ import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiRegistry;
 import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.KpiSeries;
+import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Period;
 import io.vitals.kpi.Segment;
 import io.vitals.kpi.UnknownKpiException;
@@ -36,12 +38,13 @@ import picocli.CommandLine.Parameters;
         "osgi.command.function=list",
         "osgi.command.function=info",
         "osgi.command.function=compute",
+        "osgi.command.function=customers",
         "osgi.command.function=ids",
         HelpCommand.VITALS_COMMANDS + "=true"})
 public class KpiCommands {
 
     public enum Format {
-        text, json
+        text, json, csv
     }
 
     @Command(name = "kpi:list", description = "Lists the installed KPIs, grouped by category.")
@@ -81,8 +84,46 @@ public class KpiCommands {
         List<String> segment = new ArrayList<>();
         @Option(names = "--by", paramLabel = "<grain>", description = "A series by day, week, month or quarter: a table and a sparkline.")
         String by;
-        @Option(names = "--format", paramLabel = "<format>", description = "text (default) or json")
+        @Option(names = "--movements", description = "Show the movements that took MRR (or ARR) from the start of the period to its end.")
+        boolean movements;
+        @Option(names = "--table", paramLabel = "<name>", description = "Export this table of the answer (e.g. cohorts, features, bands) with --format csv or json.")
+        String table;
+        @Option(names = "--format", paramLabel = "<format>", description = "text (default), json or csv")
         Format format = Format.text;
+        @Option(names = "--output", paramLabel = "<file>", description = "Write the answer to this file instead of the screen.")
+        String output;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+    }
+
+    @Command(name = "kpi:customers", description = {
+            "Lists the customers behind a KPI's number: the detractors behind NPS, the churned accounts behind",
+            "churn, the at-risk accounts behind the health score. kpi:info <id> names a KPI's subsets."},
+            footer = {"", "Examples:",
+                    "  kpi:customers nps",
+                    "  kpi:customers customer-churn-rate --segment plan=pro --sort mrr_at_start",
+                    "  kpi:customers health-score --subset red --limit 500 --format csv --output at-risk.csv"})
+    static final class CustomersArgs {
+        @Parameters(paramLabel = "<id>", description = "The KPI's id.")
+        String id;
+        @Option(names = "--subset", paramLabel = "<subset>", description = "Which customers (default: the KPI's first subset).")
+        String subset;
+        @Option(names = "--from", paramLabel = "<date>", description = "First day of the period (ISO date). Default: first day of last month.")
+        String from;
+        @Option(names = "--to", paramLabel = "<date>", description = "First day after the period.")
+        String to;
+        @Option(names = "--segment", paramLabel = "<key=value>", description = "Only customers with this attribute. Repeatable.")
+        List<String> segment = new ArrayList<>();
+        @Option(names = "--sort", paramLabel = "<column>", description = "Sort by this column, largest first (default: the KPI's own order).")
+        String sort;
+        @Option(names = "--ascending", description = "With --sort: smallest first.")
+        boolean ascending;
+        @Option(names = "--limit", paramLabel = "<n>", description = "At most this many rows (default 50).")
+        int limit = DrillDown.DEFAULT_LIMIT;
+        @Option(names = "--format", paramLabel = "<format>", description = "text (default), csv or json")
+        Format format = Format.text;
+        @Option(names = "--output", paramLabel = "<file>", description = "Write the list to this file instead of the screen.")
+        String output;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
     }
@@ -166,6 +207,10 @@ public class KpiCommands {
             out.print(Render.table(List.of("NAME", "VALUE", "", "MEANING"), rows, List.of(), "    "));
         }
         out.println("  reads        " + String.join(", ", d.dataNeeded()));
+        if (d.hasDrillDown()) {
+            out.println("  customers    kpi:customers " + d.id() + " --subset " + String.join("|", d.drillDowns())
+                    + " (default " + d.drillDowns().get(0) + ")");
+        }
         out.println("  from         " + info.origin() + " " + info.version());
     }
 
@@ -176,31 +221,55 @@ public class KpiCommands {
             return;
         }
         KpiInfo info = require(a.id);
-        try {
+        guard(a.id, () -> {
             KpiQuery query = new KpiQuery(period(a.from, a.to), Segment.parse(a.segment));
-            if (a.by != null) {
-                Grain grain = Grain.parse(a.by);
-                KpiSeries series = registry.series(a.id, query, grain);
-                KpiResult whole = registry.compute(a.id, query);
-                if (a.format == Format.json) {
-                    System.out.println(Json.write(Json.answer(info, query, whole, series)));
-                } else {
-                    printSeries(info, query, whole, series);
-                }
-            } else {
-                KpiResult result = registry.compute(a.id, query);
-                if (a.format == Format.json) {
-                    System.out.println(Json.write(Json.answer(info, query, result, null)));
-                } else {
-                    printResult(info, query, result);
-                }
+            KpiSeries series = a.by == null ? null : registry.series(a.id, query, Grain.parse(a.by));
+            KpiResult whole = registry.compute(a.id, query);
+            String tableName = a.movements ? "movements" : a.table;
+            KpiTable table = null;
+            if (tableName != null) {
+                table = whole.table(tableName).orElseThrow(() -> new CommandError(info.id() + " has no table '" + tableName + "'"
+                        + (whole.tables().isEmpty() ? "" : "; its tables: " + String.join(", ", whole.tables().stream().map(KpiTable::name).toList()))));
             }
+            String text = switch (a.format) {
+                case json -> Json.write(table != null ? Json.table(table) : Json.answer(info, query, whole, series));
+                case csv -> table != null ? Csv.table(table) : Csv.answer(info, query, whole, series);
+                case text -> series != null ? seriesText(info, query, whole, series) : resultText(info, query, whole, a.movements);
+            };
+            Output.write(a.output, text, info.id() + " (" + a.format + ")");
+        });
+    }
+
+    @Descriptor("Lists the customers behind a KPI's number (kpi:customers --help for options)")
+    public void customers(String... args) {
+        CustomersArgs a = Args.parse(new CustomersArgs(), args, System.out);
+        if (a == null) {
+            return;
+        }
+        KpiInfo info = require(a.id);
+        guard(a.id, () -> {
+            KpiQuery query = new KpiQuery(period(a.from, a.to), Segment.parse(a.segment));
+            KpiTable table = registry.customers(a.id, query, new DrillDown(a.subset, a.sort, !a.ascending, a.limit));
+            String text = switch (a.format) {
+                case json -> Json.write(Json.table(table));
+                case csv -> Csv.table(table);
+                case text -> Render.table(table, "") + "\n" + table.rows().size() + (table.rows().size() == a.limit
+                        ? " rows shown, the limit; --limit for more" : " rows") + ". --format csv --output <file> exports them.";
+            };
+            Output.write(a.output, text, table.rows().size() + " " + info.id() + " rows (" + a.format + ")");
+        });
+    }
+
+    /** Runs a command body, turning what went wrong into one line for the user. */
+    static void guard(String id, Runnable body) {
+        try {
+            body.run();
         } catch (InvalidQueryException e) {
             throw new CommandError(e.getMessage());
         } catch (CommandError e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CommandError("computing " + a.id + " failed: " + firstLine(e.getMessage() == null ? e.toString() : e.getMessage()));
+            throw new CommandError(id + " failed: " + firstLine(e.getMessage() == null ? e.toString() : e.getMessage()));
         }
     }
 
@@ -225,14 +294,13 @@ public class KpiCommands {
         return new Period(from == null ? end.minusMonths(1) : Period.parseDate("--from", from), end);
     }
 
-    private static void printResult(KpiInfo info, KpiQuery query, KpiResult r) {
+    private static String resultText(KpiInfo info, KpiQuery query, KpiResult r, boolean movements) {
         KpiDefinition d = info.definition();
-        PrintStream out = System.out;
-        out.println(d.name() + " (" + d.id() + "), " + query.period().from() + " to " + query.period().to()
-                + " (exclusive), " + query.segment());
+        StringBuilder out = new StringBuilder();
+        out.append(d.name()).append(" (").append(d.id()).append("), ").append(query.period().from()).append(" to ")
+                .append(query.period().to()).append(" (exclusive), ").append(query.segment()).append('\n');
         if (!r.hasValue()) {
-            out.println("  no data: " + r.noDataReason());
-            return;
+            return out.append("  no data: ").append(r.noDataReason()).append('\n').toString();
         }
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("value", Render.value(r.value(), d.unit())));
@@ -244,14 +312,22 @@ public class KpiCommands {
         for (Map.Entry<String, Object> detail : r.details().entrySet()) {
             rows.add(List.of(words(detail.getKey()), Render.number(detail.getValue())));
         }
-        out.print(Render.table(null, rows, List.of(1), "  "));
+        out.append(Render.table(null, rows, List.of(1), "  "));
+        for (KpiTable table : r.tables()) {
+            if (table.name().equals("movements") != movements) {
+                continue; // movements only when asked for; other tables are the answer itself
+            }
+            out.append('\n').append(Render.table(table, "  "));
+        }
+        return out.toString();
     }
 
-    private static void printSeries(KpiInfo info, KpiQuery query, KpiResult whole, KpiSeries series) {
+    private static String seriesText(KpiInfo info, KpiQuery query, KpiResult whole, KpiSeries series) {
         KpiDefinition d = info.definition();
-        PrintStream out = System.out;
-        out.println(d.name() + " (" + d.id() + ") by " + series.grain().label() + ", " + query.period().from() + " to "
-                + query.period().to() + " (exclusive), " + query.segment());
+        StringBuilder out = new StringBuilder();
+        out.append(d.name()).append(" (").append(d.id()).append(") by ").append(series.grain().label()).append(", ")
+                .append(query.period().from()).append(" to ").append(query.period().to()).append(" (exclusive), ")
+                .append(query.segment()).append('\n');
         List<List<String>> rows = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         for (KpiSeries.Point p : series.points()) {
@@ -259,12 +335,14 @@ public class KpiCommands {
             values.add(r.value());
             rows.add(List.of(p.period().label(), Render.value(r.value(), d.unit()), Render.number(r.sampleSize())));
         }
-        out.print(Render.table(List.of("PERIOD", "VALUE", "SAMPLE"), rows, List.of(1, 2), "  "));
+        out.append(Render.table(List.of("PERIOD", "VALUE", "SAMPLE"), rows, List.of(1, 2), "  "));
         double min = values.stream().filter(v -> v != null).mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
         double max = values.stream().filter(v -> v != null).mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-        out.println("  " + Render.sparkline(values) + (Double.isNaN(min) ? "  no data in any period"
-                : "  min " + Render.value(min, d.unit()) + ", max " + Render.value(max, d.unit())));
-        out.println("  whole period: " + (whole.hasValue() ? Render.value(whole.value(), d.unit()) : "no data: " + whole.noDataReason()));
+        out.append("  ").append(Render.sparkline(values)).append(Double.isNaN(min) ? "  no data in any period"
+                : "  min " + Render.value(min, d.unit()) + ", max " + Render.value(max, d.unit())).append('\n');
+        out.append("  whole period: ").append(whole.hasValue() ? Render.value(whole.value(), d.unit())
+                : "no data: " + whole.noDataReason()).append('\n');
+        return out.toString();
     }
 
     /** "payingCustomers" reads as "paying customers". */

@@ -29,6 +29,56 @@ final class Render {
         };
     }
 
+    /** A change between two values of a KPI: signed, percentage points for a percentage. */
+    static String change(Double change, Unit unit) {
+        if (change == null) {
+            return "";
+        }
+        String sign = change > 0 ? "+" : change < 0 ? "-" : "±";
+        double size = Math.abs(change);
+        return sign + switch (unit) {
+            case PERCENT -> String.format(Locale.ROOT, "%.1f pp", size);
+            case CURRENCY -> String.format(Locale.ROOT, "%,.2f", size);
+            case COUNT -> number(size);
+            case DAYS -> String.format(Locale.ROOT, "%.1f d", size);
+            case HOURS -> String.format(Locale.ROOT, "%.1f h", size);
+            case RATIO -> String.format(Locale.ROOT, "%.3f", size);
+            case SCORE -> String.format(Locale.ROOT, "%.1f", size);
+        };
+    }
+
+    /** A table cell: numbers in their column's unit (percentages without the space, to stay narrow). */
+    static String cell(Object value, Unit unit) {
+        if (value == null) {
+            return "";
+        }
+        if (!(value instanceof Number n) || unit == null) {
+            return value instanceof Number ? number(value) : String.valueOf(value);
+        }
+        return unit == Unit.PERCENT ? String.format(Locale.ROOT, "%.1f%%", n.doubleValue())
+                : unit == Unit.COUNT ? number(value) : value(n.doubleValue(), unit);
+    }
+
+    /** A KPI table with its title, aligned, numbers on the right. */
+    static String table(io.vitals.kpi.KpiTable table, String indent) {
+        List<Integer> right = new ArrayList<>();
+        for (int i = 0; i < table.columns().size(); i++) {
+            if (table.columns().get(i).unit() != null) {
+                right.add(i);
+            }
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (List<Object> row : table.rows()) {
+            List<String> cells = new ArrayList<>();
+            for (int i = 0; i < row.size(); i++) {
+                cells.add(cell(row.get(i), table.columns().get(i).unit()));
+            }
+            rows.add(cells);
+        }
+        List<String> header = table.columns().stream().map(io.vitals.kpi.KpiTable.Column::label).toList();
+        return indent + table.title() + "\n" + table(header, rows, right, indent + "  ");
+    }
+
     /** Whole numbers with thousands separators, others with up to two decimals. */
     static String number(Object value) {
         if (value instanceof Long || value instanceof Integer) {

@@ -1,0 +1,131 @@
+package io.vitals.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.vitals.kpi.Category;
+import io.vitals.kpi.Direction;
+import io.vitals.kpi.DrillDown;
+import io.vitals.kpi.Grain;
+import io.vitals.kpi.KpiDefinition;
+import io.vitals.kpi.KpiInfo;
+import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.KpiRegistry;
+import io.vitals.kpi.KpiReport;
+import io.vitals.kpi.KpiResult;
+import io.vitals.kpi.KpiSeries;
+import io.vitals.kpi.KpiTable;
+import io.vitals.kpi.Period;
+import io.vitals.kpi.Segment;
+import io.vitals.kpi.Target;
+import io.vitals.kpi.TargetBook;
+import io.vitals.kpi.TargetStatus;
+import io.vitals.kpi.Unit;
+
+class ReporterTest {
+
+    /** A registry of three KPIs with known answers per month, one of them broken. */
+    static final class KnownAnswers implements KpiRegistry {
+        final Map<String, Map<Period, KpiResult>> answers;
+        final List<KpiInfo> infos = new ArrayList<>();
+
+        KnownAnswers(Map<String, Map<Period, KpiResult>> answers) {
+            this.answers = answers;
+            infos.add(info("nps", Category.SATISFACTION, Direction.HIGHER_IS_BETTER));
+            infos.add(info("customer-churn-rate", Category.RETENTION, Direction.LOWER_IS_BETTER));
+            infos.add(info("broken", Category.CUSTOM, Direction.NEUTRAL));
+        }
+
+        static KpiInfo info(String id, Category category, Direction direction) {
+            return new KpiInfo(KpiDefinition.builder(id).name(id).category(category).unit(Unit.SCORE).direction(direction).build(),
+                    "test", "1.0");
+        }
+
+        @Override public List<KpiInfo> list() { return infos; }
+        @Override public Optional<KpiInfo> find(String id) { return infos.stream().filter(i -> i.id().equals(id)).findFirst(); }
+        @Override public KpiResult compute(String id, KpiQuery query) {
+            if (id.equals("broken")) {
+                throw new IllegalStateException("the database is on fire\nsecond line");
+            }
+            return answers.get(id).getOrDefault(query.period(), KpiResult.noData("nothing then"));
+        }
+        @Override public KpiSeries series(String id, KpiQuery query, Grain grain) { throw new UnsupportedOperationException(); }
+        @Override public KpiTable customers(String id, KpiQuery query, DrillDown d) { throw new UnsupportedOperationException(); }
+    }
+
+    static Targets targets(Target... targets) {
+        Targets book = new Targets();
+        for (Target t : targets) {
+            book.addTarget(new ConfiguredTarget(config(t)));
+        }
+        return book;
+    }
+
+    static ConfiguredTarget.Config config(Target t) {
+        return config(t.kpi(), String.valueOf(t.target()), t.warning() == null ? "" : String.valueOf(t.warning()),
+                String.join(",", t.segment().filters().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+    }
+
+    /** The configuration a file such as etc/vitals.target-nps.cfg gives. */
+    static ConfiguredTarget.Config config(String kpi, String target, String warning, String segment) {
+        return new ConfiguredTarget.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return ConfiguredTarget.Config.class; }
+            @Override public String kpi() { return kpi; }
+            @Override public String target() { return target; }
+            @Override public String warning() { return warning; }
+            @Override public String segment() { return segment; }
+            @Override public String felix_fileinstall_filename() { return "vitals.target-" + kpi + ".cfg"; }
+        };
+    }
+
+    @Test
+    void valueChangeAndStatusPerKpi() {
+        Period march = Period.month(2026, 3);
+        Period february = Period.month(2026, 2);
+        KnownAnswers registry = new KnownAnswers(Map.of(
+                "nps", Map.of(march, KpiResult.value(32.5, 100), february, KpiResult.value(30.0, 90)),
+                "customer-churn-rate", Map.of(march, KpiResult.value(2.2, 500))));
+        Targets book = targets(new Target("nps", null, 30, null, null), new Target("customer-churn-rate", null, 2.0, 3.0, null));
+        KpiReport report = new Reporter(registry, book).report(KpiQuery.of(march));
+
+        assertEquals(february, report.previous());
+        KpiReport.Line nps = report.lines().get(0);
+        assertEquals(2.5, nps.change(), 1e-12);                    // 32.5 - 30.0
+        assertEquals(TargetStatus.GREEN, nps.status());            // 32.5 >= 30
+        KpiReport.Line churn = report.lines().get(1);
+        assertNull(churn.change(), "no change without a previous value");
+        assertEquals(TargetStatus.YELLOW, churn.status());         // 2.0 < 2.2 <= 3.0
+        KpiReport.Line broken = report.lines().get(2);
+        assertEquals("the database is on fire", broken.failure()); // one line; the others still answered
+        assertEquals(TargetStatus.NONE, broken.status());
+    }
+
+    @Test
+    void aSegmentTargetWinsOverTheGeneralOne() {
+        TargetBook book = targets(new Target("nps", null, 30, null, null), new Target("nps", Segment.of("plan", "pro"), 50, null, null));
+        assertEquals(50.0, book.targetFor("nps", Segment.of("plan", "pro")).orElseThrow().target());
+        assertEquals(30.0, book.targetFor("nps", Segment.of("plan", "starter")).orElseThrow().target(), "falls back to all customers");
+        assertEquals(30.0, book.targetFor("nps", Segment.ALL).orElseThrow().target());
+        assertTrue(book.targetFor("csat", Segment.ALL).isEmpty());
+    }
+
+    @Test
+    void badTargetFilesAreRefusedWithTheFileName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfiguredTarget.parse(config("nps", "thirty", "", "")));
+        assertEquals("vitals.target-nps.cfg: 'target' must be a number, got 'thirty'", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ConfiguredTarget.parse(config("", "1", "", "")));
+        assertEquals(Segment.of(Map.of("plan", "pro", "region", "EMEA")),
+                ConfiguredTarget.parse(config("nps", "30", "", "plan=pro,region=EMEA")).segment());
+    }
+}
