@@ -80,7 +80,8 @@ class CommandLineIT {
     void failuresExitNonZeroWithOneLine() throws Exception {
         Run unknown = vitals("kpi:compute", "npx");
         assertEquals(1, unknown.exit());
-        assertEquals("error: unknown KPI 'npx'; known KPIs: ces, csat, customer-churn-rate, mrr, nps", unknown.err().strip());
+        assertEquals("error: unknown KPI 'npx' (did you mean 'nps'?); known KPIs: " + String.join(", ", CatalogueIT.CATALOGUE),
+                unknown.err().strip());
         assertEquals("", unknown.out());
 
         Run malformed = vitals("kpi:compute", "nps", "--from", "01/02/2026", "--to", "2026-04-01");

@@ -47,6 +47,15 @@ class PeriodAndGrainTest {
     }
 
     @Test
+    void unknownKpisSuggestTheClosestId() {
+        java.util.List<String> known = List.of("csat", "mrr", "nps", "customer-churn-rate");
+        assertEquals("unknown KPI 'npx' (did you mean 'nps'?); known KPIs: csat, mrr, nps, customer-churn-rate",
+                new UnknownKpiException("npx", known).getMessage());
+        assertEquals("unknown KPI 'churn'; known KPIs: csat, mrr, nps, customer-churn-rate",
+                new UnknownKpiException("churn", known).getMessage());
+    }
+
+    @Test
     void segmentsParse() {
         assertEquals(Segment.of(java.util.Map.of("plan", "pro", "region", "EMEA")), Segment.parse(List.of("plan=pro", "region:EMEA")));
         assertThrows(InvalidQueryException.class, () -> Segment.parse(List.of("plan")));

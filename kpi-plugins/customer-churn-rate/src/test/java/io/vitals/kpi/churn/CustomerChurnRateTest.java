@@ -3,8 +3,10 @@ package io.vitals.kpi.churn;
 import static io.vitals.testkit.Fixture.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.vitals.kpi.DrillDown;
+import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.KpiResult;
+import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.churn.CustomerChurnRate.Settings;
 import io.vitals.testkit.Fixture;
 
@@ -88,5 +93,63 @@ class CustomerChurnRateTest {
     @Test
     void noCustomersAtTheStartIsNoData() {
         assertFalse(new CustomerChurnRate(data.metrics(), Settings.DEFAULT).compute(query("2024-01-01", "2024-02-01")).hasValue());
+    }
+
+    private KpiTable drill(Settings settings, String from, String to, DrillDown drillDown) {
+        return new CustomerChurnRate(data.metrics(), settings).customers(query(from, to), drillDown);
+    }
+
+    private static List<Object> column(KpiTable t, String name) {
+        return t.rows().stream().map(r -> r.get(t.column(name))).toList();
+    }
+
+    @Test
+    void drillDownListsTheChurnedWithWhenTheyLeft() {
+        // February: 2 (left Feb 15) and 5 (left Feb 1), both 100.00 at the start, by id
+        KpiTable churned = drill(Settings.DEFAULT, "2026-02-01", "2026-03-01", new DrillDown("churned", null, true, 50));
+        assertEquals(List.of(2L, 5L), column(churned, "customer_id"));
+        assertEquals(List.of(100.0, 100.0), column(churned, "mrr_at_start"));
+        assertEquals(List.of("2026-02-15", "2026-02-01"), column(churned, "ended"));
+        assertEquals("Customer 2", churned.rows().get(0).get(churned.column("customer")));
+        // January: 9, gone on Jan 15
+        KpiTable january = drill(Settings.DEFAULT, "2026-01-01", "2026-02-01", new DrillDown("churned", null, true, 50));
+        assertEquals(List.of(9L), column(january, "customer_id"));
+        assertEquals(List.of("2026-01-15"), column(january, "ended"));
+        // sorted by the user: earliest end first
+        KpiTable byEnd = drill(Settings.DEFAULT, "2026-02-01", "2026-03-01", new DrillDown("churned", "ended", false, 50));
+        assertEquals(List.of(5L, 2L), column(byEnd, "customer_id"));
+    }
+
+    @Test
+    void drillDownShowsTheLastEndOfAWinBackThatDidNotLast() {
+        data.customer(11, "2025-01-01")
+            .subscription(11, 20_000, "2025-01-01", "2026-02-03")   // leaves,
+            .subscription(11, 20_000, "2026-02-10", "2026-02-20");  //   comes back and leaves again
+        KpiTable churned = drill(Settings.DEFAULT, "2026-02-01", "2026-03-01", new DrillDown("churned", null, true, 50));
+        assertEquals(List.of(11L, 2L, 5L), column(churned, "customer_id"));
+        assertEquals("2026-02-20", churned.rows().get(0).get(churned.column("ended")));
+    }
+
+    @Test
+    void drillDownListsTheRetainedHighestMrrFirst() {
+        // at the start and at the end: 10 (500.00 at the start), then 1, 6, 8 (100.00 each); 8 left and came back
+        KpiTable retained = drill(Settings.DEFAULT, "2026-02-01", "2026-03-01", new DrillDown("retained", null, true, 50));
+        assertEquals(List.of(10L, 1L, 6L, 8L), column(retained, "customer_id"));
+        assertEquals(500.0, retained.rows().get(0).get(retained.column("mrr_at_start")));
+        assertThrows(IllegalArgumentException.class, () -> retained.column("ended"));
+        // with trials, 7 (0.00) is retained too
+        KpiTable withTrials = drill(new Settings(false), "2026-02-01", "2026-03-01", new DrillDown("retained", null, true, 50));
+        assertEquals(List.of(10L, 1L, 6L, 8L, 7L), column(withTrials, "customer_id"));
+    }
+
+    @Test
+    void drillDownInASegmentAndUnknownSubsets() {
+        KpiTable pro = new CustomerChurnRate(data.metrics(), Settings.DEFAULT)
+                .customers(query("2026-02-01", "2026-03-01", "plan", "pro"), new DrillDown("churned", null, true, 50));
+        assertEquals(List.of(2L), column(pro, "customer_id"));
+        assertEquals(List.of("churned", "retained"),
+                new CustomerChurnRate(data.metrics(), Settings.DEFAULT).definition().drillDowns());
+        assertThrows(InvalidQueryException.class,
+                () -> drill(Settings.DEFAULT, "2026-02-01", "2026-03-01", new DrillDown("lost", null, true, 50)));
     }
 }

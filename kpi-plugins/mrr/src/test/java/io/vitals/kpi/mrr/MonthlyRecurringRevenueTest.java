@@ -3,8 +3,10 @@ package io.vitals.kpi.mrr;
 import static io.vitals.testkit.Fixture.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -12,9 +14,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.Grain;
+import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.KpiSeries;
+import io.vitals.kpi.KpiTable;
 import io.vitals.model.BillingInterval;
 import io.vitals.testkit.Fixture;
 
@@ -84,5 +89,69 @@ class MonthlyRecurringRevenueTest {
     @Test
     void nothingPayingIsNoData() {
         assertFalse(new MonthlyRecurringRevenue(data.metrics()).compute(query("2024-01-01", "2024-02-01")).hasValue());
+    }
+
+    private KpiTable drill(String subset) {
+        return new MonthlyRecurringRevenue(data.metrics()).customers(query("2026-03-01", "2026-04-01"),
+                new DrillDown(subset, null, true, 50));
+    }
+
+    private static List<Object> column(KpiTable t, String name) {
+        return t.rows().stream().map(r -> r.get(t.column(name))).toList();
+    }
+
+    @Test
+    void movementsTableAddsUpFromStartToEnd() {
+        KpiTable t = new MonthlyRecurringRevenue(data.metrics()).compute(query("2026-03-01", "2026-04-01")).table("movements").orElseThrow();
+        assertEquals(List.of("movement", "mrr", "customers"), t.columns().stream().map(KpiTable.Column::name).toList());
+        // start 537 over 1, 2, 4, 5, 6, 9, 10; new 3; expansion 5; reactivation 7; contraction 6; churn 4;
+        // end 577 over 1, 2, 3, 5, 6, 7, 9, 10 (8 on a trial is in none)
+        assertEquals(List.of(
+                List.of("start", 537.0, 7L),
+                List.of("new", 50.0, 1L),
+                List.of("expansion", 25.0, 1L),
+                List.of("reactivation", 15.0, 1L),
+                List.of("contraction", -20.0, 1L),
+                List.of("churn", -30.0, 1L),
+                List.of("end", 577.0, 8L)), t.rows());
+        // a month without movements has zeros, not minus zeros: October 2025 (9 joined on Nov 1)
+        KpiTable quiet = new MonthlyRecurringRevenue(data.metrics()).compute(query("2025-10-01", "2025-11-01")).table("movements").orElseThrow();
+        assertEquals(List.of("contraction", 0.0, 0L), quiet.rows().get(4));
+        assertEquals(List.of("churn", 0.0, 0L), quiet.rows().get(5));
+    }
+
+    @Test
+    void drillDownListsTheCustomersOfAMovement() {
+        KpiTable churn = drill("churn");
+        assertEquals(List.of(4L), column(churn, "customer_id"));
+        assertEquals(30.0, churn.rows().get(0).get(churn.column("mrr_before")));
+        assertEquals(0.0, churn.rows().get(0).get(churn.column("mrr_after")));
+        assertEquals(-30.0, churn.rows().get(0).get(churn.column("change")));
+        assertEquals(List.of(3L), column(drill("new"), "customer_id"));
+        assertEquals(List.of(25.0), column(drill("expansion"), "change"));
+        assertEquals(List.of(7L), column(drill("reactivation"), "customer_id"));
+        KpiTable contraction = drill("contraction");
+        assertEquals(List.of(6L), column(contraction, "customer_id"));
+        assertEquals(List.of(80.0), column(contraction, "mrr_before"));
+        assertEquals(List.of(60.0), column(contraction, "mrr_after"));
+        // April: 10's span ended on Apr 1
+        KpiTable april = new MonthlyRecurringRevenue(data.metrics()).customers(query("2026-04-01", "2026-05-01"),
+                new DrillDown("churn", null, true, 50));
+        assertEquals(List.of(10L), column(april, "customer_id"));
+        assertEquals(List.of("churn", "new", "expansion", "reactivation", "contraction"),
+                new MonthlyRecurringRevenue(data.metrics()).definition().drillDowns());
+        assertThrows(InvalidQueryException.class, () -> drill("downgrades"));
+    }
+
+    @Test
+    void drillDownOrdersByTheSizeOfTheChange() {
+        data.customer(11, "2025-01-01").customer(12, "2025-01-01")
+            .subscription(11, 1_000, "2026-03-02", null)     // new 10.00
+            .subscription(12, 30_000, "2026-03-03", null);   // new 300.00
+        // new in March, largest first: 12 (300), 3 (50), 11 (10)
+        assertEquals(List.of(12L, 3L, 11L), column(drill("new"), "customer_id"));
+        KpiTable smallest = new MonthlyRecurringRevenue(data.metrics()).customers(query("2026-03-01", "2026-04-01"),
+                new DrillDown("new", "change", false, 2));
+        assertEquals(List.of(10.0, 50.0), column(smallest, "change"));
     }
 }
