@@ -93,8 +93,18 @@ public final class RandomData {
     }
 
     private Instant after(Instant t, int maxDays) {
-        Instant later = t.plusSeconds(chance(0.2) ? 0 : (long) random.nextInt(Math.max(1, maxDays)) * 86_400 + random.nextInt(86_400));
-        return later;
+        return t.plusSeconds(chance(0.2) ? 0 : (long) random.nextInt(Math.max(1, maxDays)) * 86_400 + random.nextInt(86_400));
+    }
+
+    /** An end after {@code start}: often the first instant of a later month, the edge where churn is counted. */
+    private Instant end(Instant start, int maxDays) {
+        if (chance(0.3)) {
+            Instant edge = firstOfMonth();
+            if (!edge.isBefore(start)) {
+                return edge;
+            }
+        }
+        return after(start, maxDays);
     }
 
     private Dataset build() {
@@ -125,8 +135,9 @@ public final class RandomData {
 
         Instant cursor = chance(0.5) ? signup : time();
         for (int i = between(0, 4); i > 0; i--) {
-            Instant start = chance(0.4) ? cursor : time();
-            Instant end = chance(0.35) ? null : after(start, 400);
+            // a span that starts where the last one ended is a plan change; elsewhere, a new line or a comeback
+            Instant start = chance(0.4) ? cursor : chance(0.2) ? firstOfMonth() : time();
+            Instant end = chance(0.35) ? null : end(start, 400);
             if (chance(0.5)) {
                 long mrr = MRR[random.nextInt(MRR.length)];
                 data.subscriptions.add(new Subscription(0, "random", id("s"), c, any(PLANS), end == null ? "active" : "canceled",

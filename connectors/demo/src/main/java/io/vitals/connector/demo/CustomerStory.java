@@ -463,7 +463,7 @@ final class CustomerStory {
             long answered = resolved + dice.between(600, 2 * 86_400);
             if (answered < now && dice.chance(0.4)) {
                 double slow = (resolved - created) / 3600.0 > resolveMedianHours[p] * 2 ? 1 : 0;
-                int score = (int) Math.max(1, Math.min(5, Math.round(2.6 + 2.2 * health - slow + 0.8 * dice.gaussian())));
+                int score = (int) Math.max(1, Math.min(5, Math.round(3.1 + 2.2 * health - slow + 0.8 * dice.gaussian())));
                 survey(SurveyType.CSAT, score, 1, 5, answered);
             }
             if (answered + 60 < now && dice.chance(0.25)) {

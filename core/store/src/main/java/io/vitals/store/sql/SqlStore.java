@@ -121,11 +121,28 @@ public final class SqlStore implements MetricStore, DataWriter, AutoCloseable {
             List<Object> cells = new ArrayList<>();
             for (KpiTable.Column column : columns) {
                 Object v = row.get(column.name());
-                cells.add(v instanceof Integer i ? Long.valueOf(i) : v instanceof Float f ? Double.valueOf(f) : v);
+                cells.add(cell(v));
             }
             return cells;
         });
         return new KpiTable(name, title, columns, rows);
+    }
+
+    /** Table cells as JSON and CSV want them: whole numbers as Long, others as Double, whatever the driver chose. */
+    static Object cell(Object v) {
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Float f) {
+            return f.doubleValue();
+        }
+        if (v instanceof java.math.BigDecimal d) {
+            return d.scale() <= 0 ? (Object) d.longValue() : (Object) d.doubleValue();
+        }
+        if (v instanceof java.math.BigInteger b) {
+            return b.longValue();
+        }
+        return v;
     }
 
     @Override
