@@ -15,5 +15,8 @@ public record CostEntry(long id, String source, String externalId, Long customer
         Objects.requireNonNull(externalId, "externalId");
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(incurredAt, "incurredAt");
+        if (amountCents < 0) {
+            throw new IllegalArgumentException("negative amount on cost " + externalId);
+        }
     }
 }

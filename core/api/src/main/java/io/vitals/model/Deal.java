@@ -16,5 +16,8 @@ public record Deal(long id, String source, String externalId, Long customerId, D
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(createdAt, "createdAt");
+        if (amountCents < 0) {
+            throw new IllegalArgumentException("negative amount on deal " + externalId);
+        }
     }
 }

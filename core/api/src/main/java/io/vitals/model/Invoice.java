@@ -16,5 +16,8 @@ public record Invoice(long id, String source, String externalId, long customerId
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(externalId, "externalId");
         Objects.requireNonNull(issuedAt, "issuedAt");
+        if (amountCents < 0 || taxCents < 0) {
+            throw new IllegalArgumentException("negative amount on invoice " + externalId + "; a refund is an invoice of kind refund with a positive amount");
+        }
     }
 }

@@ -18,6 +18,9 @@ public record Subscription(long id, String source, String externalId, long custo
         Objects.requireNonNull(externalId, "externalId");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(startedAt, "startedAt");
+        if (amountCents < 0 || quantity < 0 || intervalCount < 1) {
+            throw new IllegalArgumentException("subscription " + externalId + " has a negative amount or quantity, or no interval");
+        }
         if (mrrCents < 0) {
             throw new IllegalArgumentException("MRR cannot be negative: " + mrrCents);
         }

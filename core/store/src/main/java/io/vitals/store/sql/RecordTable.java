@@ -28,22 +28,44 @@ final class RecordTable<T> {
     final String table;
     final List<String> columns;
     final Function<T, Object[]> values;
+    /** Insert, or overwrite the row with the same natural key. */
     final String sql;
+    /** The key column that names a record within its source (external_id, or user_id for users). */
+    final String keyColumn;
+    private final String insert;
+    private final String conflict;
+    private final List<String> updatable;
 
     private RecordTable(String table, String conflictKey, List<String> columns, Function<T, Object[]> values) {
+        this(table, conflictKey, "", columns, values);
+    }
+
+    private RecordTable(String table, String conflictKey, String conflictWhere, List<String> columns, Function<T, Object[]> values) {
         this.table = table;
         this.columns = columns;
         this.values = values;
         String placeholders = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
-        String insert = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ")";
-        if (conflictKey == null) {
-            this.sql = insert;
-        } else {
-            List<String> keys = Arrays.asList(conflictKey.split(",\\s*"));
-            String updates = columns.stream().filter(c -> !keys.contains(c) && !c.equals("id"))
-                    .map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
-            this.sql = insert + " ON CONFLICT (" + conflictKey + ") DO UPDATE SET " + updates;
-        }
+        this.insert = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ")";
+        List<String> keys = conflictKey == null ? List.of("source", "external_id") : Arrays.asList(conflictKey.split(",\\s*"));
+        this.keyColumn = keys.get(1);
+        this.updatable = columns.stream().filter(c -> !keys.contains(c) && !c.equals("id")).toList();
+        this.conflict = " ON CONFLICT (" + String.join(", ", keys) + ")" + conflictWhere + " DO UPDATE SET "
+                + updatable.stream().map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
+        this.sql = conflictKey == null ? insert : insert + conflict;
+    }
+
+    /**
+     * Insert, or update the row with the same natural key only where a column differs, so the
+     * statement's update count tells a changed row (1) from an unchanged one (0).
+     */
+    String upsertIfChanged(StoreDialect dialect) {
+        return insert + conflict + " WHERE " + updatable.stream()
+                .map(c -> dialect.distinct(table + "." + c, "excluded." + c)).collect(Collectors.joining(" OR "));
+    }
+
+    /** The position of a column in {@link #values}, or -1. */
+    int position(String column) {
+        return columns.indexOf(column);
     }
 
     private static Long epoch(Instant t) {
@@ -96,8 +118,11 @@ final class RecordTable<T> {
             List.of("source", "user_id", "customer_id", "created_at"),
             u -> new Object[] {u.source(), u.userId(), u.customerId(), epoch(u.createdAt())});
 
-    /** Usage events arrive at high rates and usually without an id of their own: plain inserts. */
-    static final RecordTable<UsageEvent> USAGE_EVENTS = new RecordTable<>("usage_events", null,
+    /**
+     * Usage events arrive at high rates, often without an id of their own: bulk loads insert them
+     * plainly; a sync gives each an id derived from its content (see PageWriter) and upserts.
+     */
+    static final RecordTable<UsageEvent> USAGE_EVENTS = new RecordTable<>("usage_events", null, " WHERE external_id IS NOT NULL",
             List.of("source", "external_id", "customer_id", "user_id", "event", "occurred_at"),
             e -> new Object[] {e.source(), e.externalId(), e.customerId(), e.userId(), e.event(), epoch(e.occurredAt())});
 

@@ -20,6 +20,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
 
+import io.vitals.connector.PageCounts;
+import io.vitals.connector.Rejected;
+import io.vitals.connector.SourcePage;
+import io.vitals.connector.SyncReport;
 import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.KpiQuery;
@@ -30,12 +34,13 @@ import io.vitals.store.MetricStore;
 import io.vitals.store.RowMapper;
 import io.vitals.store.SqlDialect;
 import io.vitals.store.StoreTime;
+import io.vitals.store.SyncStore;
 
 /**
  * The canonical store over JDBC: KPI reads go through a pool of read-only connections, writes
  * through one transaction per batch. Opening it migrates the schema to the newest version.
  */
-public final class SqlStore implements MetricStore, DataWriter, AutoCloseable {
+public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoCloseable {
 
     private final StoreDialect dialect;
     private final String url;
@@ -50,6 +55,11 @@ public final class SqlStore implements MetricStore, DataWriter, AutoCloseable {
 
     private record CachedNames(long version, Set<String> names) {
     }
+
+    /** Every table with a source column; customer attributes go with their customers. */
+    private static final List<String> DELETED_WITH_SOURCE = java.util.stream.Stream.concat(
+            CanonicalTables.ALL.stream().filter(t -> !t.equals("customer_attributes")),
+            java.util.stream.Stream.of("sync_cursors", "sync_rejects", "sync_runs")).toList();
 
     private SqlStore(StoreDialect dialect, String url, int readConnections) {
         this.dialect = dialect;
@@ -217,10 +227,7 @@ public final class SqlStore implements MetricStore, DataWriter, AutoCloseable {
                 attrs.setString(1, source);
                 attrs.executeUpdate();
             }
-            for (String table : CanonicalTables.ALL) {
-                if (table.equals("customer_attributes")) {
-                    continue;
-                }
+            for (String table : DELETED_WITH_SOURCE) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE source = ?")) {
                     ps.setString(1, source);
                     ps.executeUpdate();
@@ -266,6 +273,96 @@ public final class SqlStore implements MetricStore, DataWriter, AutoCloseable {
             dataVersion.incrementAndGet();
         } catch (SQLException e) {
             throw new StoreException("cannot write store metadata: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- syncing, for the sync engine
+
+    @Override
+    public Optional<String> cursor(String source) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT cursor FROM sync_cursors WHERE source = :source")
+                .bind("source", source).mapTo(String.class).findOne());
+    }
+
+    @Override
+    public PageCounts write(String source, SourcePage page) {
+        try (Connection c = dialect.open(url, false)) {
+            c.setAutoCommit(false);
+            PageWriter writer = new PageWriter(c, dialect, source);
+            try {
+                PageCounts counts = writer.write(page);
+                c.commit();
+                dataVersion.incrementAndGet();
+                return counts;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                writer.close();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot write a page of " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void resetCursor(String source) {
+        execute("DELETE FROM sync_cursors WHERE source = ?", source);
+    }
+
+    @Override
+    public List<Rejected> rejects(String source, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(
+                "SELECT rejected_ms, raw, reason FROM sync_rejects WHERE source = :source ORDER BY id DESC LIMIT :limit")
+                .bind("source", source).bind("limit", limit)
+                .map((rs, ctx) -> new Rejected(source, java.time.Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3)))
+                .list());
+    }
+
+    @Override
+    public long rejectCount(String source) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM sync_rejects WHERE source = :source")
+                .bind("source", source).mapTo(Long.class).one());
+    }
+
+    @Override
+    public void saveReport(SyncReport r) {
+        try (Connection c = dialect.open(url, false);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO sync_runs (source, started_ms, finished_ms, outcome, read,"
+                        + " inserted, updated, unchanged, rejected, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, r.source());
+            ps.setLong(2, r.started().toEpochMilli());
+            ps.setLong(3, r.finished().toEpochMilli());
+            ps.setString(4, r.outcome().name());
+            ps.setLong(5, r.counts().read());
+            ps.setLong(6, r.counts().inserted());
+            ps.setLong(7, r.counts().updated());
+            ps.setLong(8, r.counts().unchanged());
+            ps.setLong(9, r.counts().rejected());
+            ps.setString(10, r.message());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot save the report of " + r.source() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<SyncReport> lastReport(String source) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sync_runs WHERE source = :source ORDER BY id DESC LIMIT 1")
+                .bind("source", source)
+                .map((rs, ctx) -> new SyncReport(source, java.time.Instant.ofEpochMilli(rs.getLong("started_ms")),
+                        java.time.Instant.ofEpochMilli(rs.getLong("finished_ms")), SyncReport.Outcome.valueOf(rs.getString("outcome")),
+                        new PageCounts(rs.getLong("read"), rs.getLong("inserted"), rs.getLong("updated"), rs.getLong("unchanged"),
+                                rs.getLong("rejected")), rs.getString("message")))
+                .findOne());
+    }
+
+    private void execute(String sql, String arg) {
+        try (Connection c = dialect.open(url, false); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(e.getMessage(), e);
         }
     }
 

@@ -35,6 +35,11 @@ final class SqliteDialect implements StoreDialect {
     }
 
     @Override
+    public String distinct(String a, String b) {
+        return a + " IS NOT " + b;
+    }
+
+    @Override
     public String physical(String table) {
         return "main." + table;
     }

@@ -19,6 +19,10 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import io.vitals.connector.PageCounts;
+import io.vitals.connector.Rejected;
+import io.vitals.connector.SourcePage;
+import io.vitals.connector.SyncReport;
 import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiTable;
@@ -26,11 +30,12 @@ import io.vitals.store.DataWriter;
 import io.vitals.store.MetricStore;
 import io.vitals.store.RowMapper;
 import io.vitals.store.SqlDialect;
+import io.vitals.store.SyncStore;
 
 /** The store as a service: configured by {@code etc/vitals.store.cfg}, SQLite under the home by default. */
-@Component(service = {MetricStore.class, DataWriter.class}, configurationPid = StoreComponent.PID, immediate = true)
+@Component(service = {MetricStore.class, DataWriter.class, SyncStore.class}, configurationPid = StoreComponent.PID, immediate = true)
 @Designate(ocd = StoreComponent.Config.class)
-public class StoreComponent implements MetricStore, DataWriter {
+public class StoreComponent implements MetricStore, DataWriter, SyncStore {
 
     static final String PID = "vitals.store";
 
@@ -84,4 +89,11 @@ public class StoreComponent implements MetricStore, DataWriter {
     @Override public Map<String, Long> counts() { return store.counts(); }
     @Override public Optional<String> metadata(String key) { return store.metadata(key); }
     @Override public void putMetadata(String key, String value) { store.putMetadata(key, value); }
+    @Override public Optional<String> cursor(String source) { return store.cursor(source); }
+    @Override public PageCounts write(String source, SourcePage page) { return store.write(source, page); }
+    @Override public void resetCursor(String source) { store.resetCursor(source); }
+    @Override public List<Rejected> rejects(String source, int limit) { return store.rejects(source, limit); }
+    @Override public long rejectCount(String source) { return store.rejectCount(source); }
+    @Override public void saveReport(SyncReport report) { store.saveReport(report); }
+    @Override public Optional<SyncReport> lastReport(String source) { return store.lastReport(source); }
 }

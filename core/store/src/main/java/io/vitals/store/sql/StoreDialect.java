@@ -15,4 +15,7 @@ interface StoreDialect extends SqlDialect {
     String migrations();
 
     Connection open(String url, boolean readOnly) throws SQLException;
+
+    /** True when two values differ, NULL counting as a value (SQL's IS DISTINCT FROM). */
+    String distinct(String a, String b);
 }

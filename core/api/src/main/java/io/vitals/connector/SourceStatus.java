@@ -1,0 +1,9 @@
+package io.vitals.connector;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** A source as {@code connector:list} and {@code connector:status} show it. */
+public record SourceStatus(String id, String kind, Map<String, String> settings, Duration interval, boolean running,
+        SyncReport last, long rejects, String cursor) {
+}

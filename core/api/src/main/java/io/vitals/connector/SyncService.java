@@ -1,0 +1,26 @@
+package io.vitals.connector;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The sync engine: every configured source, syncs on demand and on schedule, and what they rejected. */
+@ProviderType
+public interface SyncService {
+
+    List<SourceStatus> sources();
+
+    /** @throws UnknownSourceException when no source has this id */
+    SourceStatus status(String id);
+
+    /**
+     * Syncs a source now and returns when it finished, stopped or failed. A source already syncing
+     * (on its schedule, say) is not started twice: the call waits for that sync and reports it.
+     *
+     * @throws UnknownSourceException when no source has this id
+     */
+    SyncReport sync(String id, SyncListener listener);
+
+    /** The newest rejected rows of a source, newest first. */
+    List<Rejected> rejects(String id, int limit);
+}

@@ -1,0 +1,38 @@
+package io.vitals.store;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import io.vitals.connector.PageCounts;
+import io.vitals.connector.Rejected;
+import io.vitals.connector.SourcePage;
+import io.vitals.connector.SyncReport;
+
+/** What the sync engine needs of the store: atomic pages, cursors, rejects and the history of runs. */
+@ProviderType
+public interface SyncStore {
+
+    /** The cursor saved with the source's last committed page. */
+    Optional<String> cursor(String source);
+
+    /**
+     * Writes a page in one transaction: upserts its records on (source, external id), resolving
+     * customer keys; keeps its rejected rows (and records whose customer cannot be found) with their
+     * reasons; saves its cursor. All of it commits, or none of it.
+     */
+    PageCounts write(String source, SourcePage page);
+
+    /** Forgets a source's cursor, so its next sync starts from the beginning (its records stay). */
+    void resetCursor(String source);
+
+    /** The newest rejected rows of a source, newest first. */
+    List<Rejected> rejects(String source, int limit);
+
+    long rejectCount(String source);
+
+    void saveReport(SyncReport report);
+
+    Optional<SyncReport> lastReport(String source);
+}

@@ -1,0 +1,349 @@
+package io.vitals.store.sql;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.vitals.connector.CustomerKey;
+import io.vitals.connector.PageCounts;
+import io.vitals.connector.SourcePage;
+import io.vitals.model.AdvocacyEvent;
+import io.vitals.model.CostEntry;
+import io.vitals.model.Customer;
+import io.vitals.model.Deal;
+import io.vitals.model.Invoice;
+import io.vitals.model.OnboardingMilestone;
+import io.vitals.model.ProductUser;
+import io.vitals.model.Subscription;
+import io.vitals.model.SupportTicket;
+import io.vitals.model.SurveyResponse;
+import io.vitals.model.UsageEvent;
+
+/**
+ * Writes one {@link SourcePage} in one transaction on the connection it is given: customers
+ * first, then every other record with its customer key resolved to the store's id, each by an
+ * upsert that only touches a row when something in it changed, so the update counts say what was
+ * inserted, updated and left unchanged. Records that cannot be written are kept as rejects.
+ */
+final class PageWriter {
+
+    /** Tables whose records may stand without a known customer (kept unmatched rather than rejected). */
+    private static final Set<Class<?>> CUSTOMER_OPTIONAL = Set.of(SurveyResponse.class, SupportTicket.class, Deal.class);
+
+    private final Connection connection;
+    private final StoreDialect dialect;
+    private final String source;
+    private final Map<String, Long> customersByKey = new HashMap<>();
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private long inserted;
+    private long updated;
+    private long unchanged;
+    private final List<String[]> rejects = new ArrayList<>();
+
+    PageWriter(Connection connection, StoreDialect dialect, String source) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.source = source;
+    }
+
+    /** A row to write: its values in the table's column order, and the raw text it came from. */
+    private record Row(Object[] values, String key, String raw) {
+    }
+
+    PageCounts write(SourcePage page) throws SQLException {
+        for (SourcePage.Rejection r : page.rejections()) {
+            rejects.add(new String[] {r.raw(), r.reason()});
+        }
+        Map<RecordTable<?>, List<Row>> byTable = new LinkedHashMap<>();
+        List<SourcePage.Entry> customers = page.entries().stream().filter(e -> e.record() instanceof Customer).toList();
+        writeCustomers(customers);
+        for (SourcePage.Entry entry : page.entries()) {
+            if (entry.record() instanceof Customer) {
+                continue;
+            }
+            Row row = row(entry);
+            if (row != null) {
+                byTable.computeIfAbsent(table(entry.record()), t -> new ArrayList<>()).add(row);
+            }
+        }
+        for (Map.Entry<RecordTable<?>, List<Row>> e : byTable.entrySet()) {
+            upsert(e.getKey(), e.getValue());
+        }
+        writeRejects();
+        if (page.cursor() != null) {
+            saveCursor(page.cursor());
+        }
+        return new PageCounts(page.read(), inserted, updated, unchanged, rejects.size());
+    }
+
+    // ---- customers
+
+    private void writeCustomers(List<SourcePage.Entry> entries) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        for (SourcePage.Entry entry : entries) {
+            Customer c = (Customer) entry.record();
+            Object[] values = RecordTable.CUSTOMERS.values.apply(c);
+            values[RecordTable.CUSTOMERS.position("id")] = null; // the store assigns ids to synced customers
+            values[RecordTable.CUSTOMERS.position("source")] = source;
+            rows.add(new Row(values, c.externalId(), entry.raw()));
+        }
+        List<Integer> outcome = upsert(RecordTable.CUSTOMERS, rows);
+        for (int i = 0; i < rows.size(); i++) {
+            Customer c = (Customer) entries.get(i).record();
+            long id = lookupCustomer(source, c.externalId());
+            customersByKey.put(source + "\u0000" + c.externalId(), id);
+            if (outcome.get(i) == 0 && replaceAttributes(id, c.attributes())) {
+                unchanged--; // the row was the same but its attributes were not
+                updated++;
+            } else if (outcome.get(i) != 0) {
+                replaceAttributes(id, c.attributes());
+            }
+        }
+    }
+
+    /** Replaces a customer's attributes when they differ; true if they did. */
+    private boolean replaceAttributes(long customerId, Map<String, String> attributes) throws SQLException {
+        Map<String, String> current = new HashMap<>();
+        PreparedStatement read = statement("SELECT name, value FROM customer_attributes WHERE customer_id = ?");
+        read.setLong(1, customerId);
+        try (ResultSet rs = read.executeQuery()) {
+            while (rs.next()) {
+                current.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        if (current.equals(attributes)) {
+            return false;
+        }
+        PreparedStatement delete = statement("DELETE FROM customer_attributes WHERE customer_id = ?");
+        delete.setLong(1, customerId);
+        delete.executeUpdate();
+        PreparedStatement insert = statement("INSERT INTO customer_attributes (customer_id, name, value) VALUES (?, ?, ?)");
+        for (Map.Entry<String, String> a : attributes.entrySet()) {
+            insert.setLong(1, customerId);
+            insert.setString(2, a.getKey());
+            insert.setString(3, a.getValue());
+            insert.executeUpdate();
+        }
+        return true;
+    }
+
+    // ---- other records
+
+    private static RecordTable<?> table(Object record) {
+        if (record instanceof Subscription) return RecordTable.SUBSCRIPTIONS;
+        if (record instanceof Invoice) return RecordTable.INVOICES;
+        if (record instanceof SurveyResponse) return RecordTable.SURVEY_RESPONSES;
+        if (record instanceof SupportTicket) return RecordTable.TICKETS;
+        if (record instanceof ProductUser) return RecordTable.USERS;
+        if (record instanceof UsageEvent) return RecordTable.USAGE_EVENTS;
+        if (record instanceof Deal) return RecordTable.DEALS;
+        if (record instanceof AdvocacyEvent) return RecordTable.ADVOCACY_EVENTS;
+        if (record instanceof OnboardingMilestone) return RecordTable.ONBOARDING_MILESTONES;
+        if (record instanceof CostEntry) return RecordTable.COSTS;
+        throw new IllegalArgumentException("not a canonical record: " + record.getClass().getName());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Object[] values(RecordTable<T> table, Object record) {
+        return table.values.apply((T) record);
+    }
+
+    /** The record's column values with its source, customer and subscription resolved; null when rejected. */
+    private Row row(SourcePage.Entry entry) throws SQLException {
+        RecordTable<?> table = table(entry.record());
+        Object[] values = values(table, entry.record());
+        values[table.position("source")] = source;
+        int id = table.position("id");
+        if (id >= 0) {
+            values[id] = null;
+        }
+        int customer = table.position("customer_id");
+        Long customerId = entry.customer() == null ? null : resolve(entry.customer());
+        if (customerId == null && !CUSTOMER_OPTIONAL.contains(entry.record().getClass())) {
+            rejects.add(new String[] {entry.raw(), entry.customer() == null ? "no customer given"
+                    : "no customer " + entry.customer() + " in the store"});
+            return null;
+        }
+        values[customer] = customerId;
+        if (entry.subscription() != null) {
+            values[table.position("subscription_id")] = lookup("SELECT id FROM subscriptions WHERE source = ? AND external_id = ?",
+                    source, entry.subscription());
+        }
+        int key = table.position(table.keyColumn);
+        if (values[key] == null && entry.record() instanceof UsageEvent) {
+            values[key] = contentId(values); // the same event read twice gets the same id
+        }
+        return new Row(values, String.valueOf(values[key]), entry.raw());
+    }
+
+    private Long resolve(CustomerKey key) throws SQLException {
+        if (key.externalId() != null) {
+            String cacheKey = key.source() + "\u0000" + key.externalId();
+            Long id = customersByKey.get(cacheKey);
+            if (id == null) {
+                id = lookup("SELECT id FROM customers WHERE source = ? AND external_id = ?", key.source(), key.externalId());
+                if (id != null) {
+                    customersByKey.put(cacheKey, id);
+                }
+            }
+            if (id != null || key.email() == null) {
+                return id;
+            }
+        }
+        String cacheKey = "@" + key.email().toLowerCase(java.util.Locale.ROOT);
+        Long id = customersByKey.get(cacheKey);
+        if (id == null) {
+            id = lookup("SELECT min(id) FROM customers WHERE lower(email) = lower(?)", key.email());
+            if (id != null) {
+                customersByKey.put(cacheKey, id);
+            }
+        }
+        return id;
+    }
+
+    private long lookupCustomer(String source, String externalId) throws SQLException {
+        return lookup("SELECT id FROM customers WHERE source = ? AND external_id = ?", source, externalId);
+    }
+
+    private Long lookup(String sql, String... args) throws SQLException {
+        PreparedStatement ps = statement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setString(i + 1, args[i]);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : v;
+        }
+    }
+
+    private static String contentId(Object[] values) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Object v : values) {
+                sha.update(String.valueOf(v).getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return "sha256:" + HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- upserts with counts
+
+    /** Upserts the rows and counts them; returns each row's update count (0 = unchanged). */
+    private List<Integer> upsert(RecordTable<?> table, List<Row> rows) throws SQLException {
+        List<Integer> outcome = new ArrayList<>();
+        if (rows.isEmpty()) {
+            return outcome;
+        }
+        Set<String> present = existingKeys(table, rows);
+        PreparedStatement ps = statement(table.upsertIfChanged(dialect));
+        for (Row row : rows) {
+            for (int i = 0; i < row.values().length; i++) {
+                ps.setObject(i + 1, row.values()[i]);
+            }
+            ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            boolean changed = counts[i] > 0;
+            outcome.add(changed ? 1 : 0);
+            // a key written earlier in this page makes this row an update of it, not a second insert
+            boolean wasThere = present.contains(rows.get(i).key()) | !seen.add(rows.get(i).key());
+            if (!wasThere) {
+                inserted++;
+            } else if (changed) {
+                updated++;
+            } else {
+                unchanged++;
+            }
+        }
+        return outcome;
+    }
+
+    /** The keys of the rows that are already in the table. */
+    private Set<String> existingKeys(RecordTable<?> table, List<Row> rows) throws SQLException {
+        List<String> keys = new ArrayList<>(new java.util.LinkedHashSet<>(rows.stream().map(Row::key).toList()));
+        Set<String> existing = new HashSet<>();
+        for (int start = 0; start < keys.size(); start += 500) {
+            List<String> chunk = keys.subList(start, Math.min(keys.size(), start + 500));
+            String in = String.join(", ", chunk.stream().map(k -> "?").toList());
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + table.keyColumn + " FROM " + table.table
+                    + " WHERE source = ? AND " + table.keyColumn + " IN (" + in + ")")) {
+                ps.setString(1, source);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        existing.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return existing;
+    }
+
+    // ---- rejects and cursor
+
+    private void writeRejects() throws SQLException {
+        if (rejects.isEmpty()) {
+            return;
+        }
+        PreparedStatement ps = statement("INSERT INTO sync_rejects (source, rejected_ms, raw, reason) VALUES (?, ?, ?, ?)");
+        long now = System.currentTimeMillis();
+        for (String[] r : rejects) {
+            ps.setString(1, source);
+            ps.setLong(2, now);
+            ps.setString(3, r[0]);
+            ps.setString(4, r[1]);
+            ps.addBatch();
+        }
+        ps.executeBatch();
+    }
+
+    private void saveCursor(String cursor) throws SQLException {
+        PreparedStatement ps = statement("INSERT INTO sync_cursors (source, cursor, updated_ms) VALUES (?, ?, ?)"
+                + " ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_ms = excluded.updated_ms");
+        ps.setString(1, source);
+        ps.setString(2, cursor);
+        ps.setLong(3, System.currentTimeMillis());
+        ps.executeUpdate();
+    }
+
+    private PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    void close() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException e) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.vitals.sync.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import io.vitals.connector.Rejected;
+import io.vitals.connector.RetryPolicy;
+import io.vitals.connector.Source;
+import io.vitals.connector.SourceStatus;
+import io.vitals.connector.SyncListener;
+import io.vitals.connector.SyncReport;
+import io.vitals.connector.SyncService;
+import io.vitals.connector.UnknownSourceException;
+import io.vitals.store.SyncStore;
+import io.vitals.sync.SyncRunner;
+
+/**
+ * The sync engine: tracks every configured {@link Source} (whiteboard: a configuration file added,
+ * edited or deleted makes one come, change or go), syncs each on its interval and on demand, never
+ * two syncs of one source at once, and stops a source's sync when the source goes away.
+ * Configured by {@code etc/vitals.sync.cfg}.
+ */
+@Component(service = SyncService.class, configurationPid = SyncEngine.PID, immediate = true)
+@Designate(ocd = SyncEngine.Config.class)
+public class SyncEngine implements SyncService {
+
+    static final String PID = "vitals.sync";
+
+    @ObjectClassDefinition(name = "Vitals sync engine")
+    public @interface Config {
+        @AttributeDefinition(description = "The store's one currency (ISO 4217); records in another are rejected.")
+        String currency() default "USD";
+
+        @AttributeDefinition(description = "Tries of a network request before its source fails.", min = "1")
+        int retryAttempts() default 5;
+
+        @AttributeDefinition(description = "Wait before the first retry, in ms; it doubles each time.")
+        long retryInitialMillis() default 500;
+
+        @AttributeDefinition(description = "Longest wait between tries, in ms (also caps a server's Retry-After).")
+        long retryMaxMillis() default 30_000;
+    }
+
+    /** A source and what the engine keeps about it. */
+    private static final class Handle {
+        final Source source;
+        final ReentrantLock running = new ReentrantLock();
+        final AtomicBoolean stop = new AtomicBoolean();
+        volatile ScheduledFuture<?> schedule;
+
+        Handle(Source source) {
+            this.source = source;
+        }
+    }
+
+    private final SyncStore store;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Handle> handles = new ConcurrentHashMap<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile SyncRunner runner;
+
+    @Reference(service = LoggerFactory.class)
+    private Logger log;
+
+    @Activate
+    public SyncEngine(@Reference SyncStore store, Config config) {
+        this.store = store;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vitals-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        modified(config);
+    }
+
+    @Modified
+    void modified(Config config) {
+        runner = new SyncRunner(store, config.currency(), new RetryPolicy(Math.max(1, config.retryAttempts()),
+                Duration.ofMillis(config.retryInitialMillis()), Duration.ofMillis(config.retryMaxMillis())));
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        closing.set(true);
+        handles.values().forEach(h -> h.stop.set(true));
+        scheduler.shutdownNow();
+        scheduler.awaitTermination(30, TimeUnit.SECONDS);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSource(Source source) {
+        Handle handle = new Handle(source);
+        Handle earlier = handles.putIfAbsent(source.id(), handle);
+        if (earlier != null) {
+            if (log != null) {
+                log.error("Two sources are named {} ({} and {}); the second is ignored until the first goes",
+                        source.id(), earlier.source.kind(), source.kind());
+            }
+            return;
+        }
+        Duration every = source.interval();
+        if (every != null && !every.isZero() && !every.isNegative() && !scheduler.isShutdown()) {
+            long millis = every.toMillis();
+            handle.schedule = scheduler.scheduleWithFixedDelay(() -> scheduled(handle), Math.min(millis, 2_000), millis,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void removeSource(Source source) {
+        Handle handle = handles.get(source.id());
+        if (handle != null && handle.source == source) {
+            handles.remove(source.id());
+            handle.stop.set(true);
+            if (handle.schedule != null) {
+                handle.schedule.cancel(false);
+            }
+        }
+    }
+
+    private void scheduled(Handle handle) {
+        if (handle.running.tryLock()) {
+            try {
+                run(handle, SyncListener.NONE);
+            } catch (RuntimeException e) {
+                log.error("Scheduled sync of {} failed: {}", handle.source.id(), e.getMessage());
+            } finally {
+                handle.running.unlock();
+            }
+        }
+    }
+
+    private SyncReport run(Handle handle, SyncListener listener) {
+        SyncReport report = runner.run(handle.source, listener, () -> handle.stop.get() || closing.get());
+        switch (report.outcome()) {
+            case COMPLETE -> log.info("Synced {}: read {}, inserted {}, updated {}, unchanged {}, rejected {} in {} ms",
+                    report.source(), report.counts().read(), report.counts().inserted(), report.counts().updated(),
+                    report.counts().unchanged(), report.counts().rejected(), report.took().toMillis());
+            case STOPPED -> log.info("Sync of {} stopped after {} rows; the next sync resumes", report.source(), report.counts().read());
+            case FAILED -> log.warn("Sync of {} failed: {}", report.source(), report.message());
+        }
+        return report;
+    }
+
+    private Handle require(String id) {
+        Handle handle = handles.get(id);
+        if (handle == null) {
+            throw new UnknownSourceException(id, handles.keySet().stream().sorted().toList());
+        }
+        return handle;
+    }
+
+    @Override
+    public SyncReport sync(String id, SyncListener listener) {
+        Handle handle = require(id);
+        if (handle.running.tryLock()) {
+            try {
+                return run(handle, listener);
+            } finally {
+                handle.running.unlock();
+            }
+        }
+        // a sync is under way (on schedule): wait for it and report it rather than run twice
+        handle.running.lock();
+        handle.running.unlock();
+        return store.lastReport(id).orElseThrow();
+    }
+
+    @Override
+    public List<SourceStatus> sources() {
+        List<SourceStatus> out = new ArrayList<>();
+        for (Handle h : handles.values()) {
+            out.add(status(h));
+        }
+        out.sort(Comparator.comparing(SourceStatus::id));
+        return out;
+    }
+
+    @Override
+    public SourceStatus status(String id) {
+        return status(require(id));
+    }
+
+    private SourceStatus status(Handle h) {
+        String id = h.source.id();
+        return new SourceStatus(id, h.source.kind(), h.source.settings(), h.source.interval(), h.running.isLocked(),
+                store.lastReport(id).orElse(null), store.rejectCount(id), store.cursor(id).orElse(null));
+    }
+
+    @Override
+    public List<Rejected> rejects(String id, int limit) {
+        require(id);
+        return store.rejects(id, limit);
+    }
+}

@@ -1,0 +1,234 @@
+package io.vitals.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.vitals.connector.CustomerKey;
+import io.vitals.connector.PageCounts;
+import io.vitals.connector.Rejected;
+import io.vitals.connector.RetryPolicy;
+import io.vitals.connector.Source;
+import io.vitals.connector.SourcePage;
+import io.vitals.connector.SyncContext;
+import io.vitals.connector.SyncListener;
+import io.vitals.connector.SyncReport;
+import io.vitals.model.BillingInterval;
+import io.vitals.model.Customer;
+import io.vitals.model.Subscription;
+import io.vitals.model.SupportTicket;
+import io.vitals.model.SurveyResponse;
+import io.vitals.model.SurveyType;
+import io.vitals.model.UsageEvent;
+import io.vitals.store.sql.SqlStore;
+
+class SyncRunnerTest {
+
+    static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
+
+    @TempDir
+    Path dir;
+    SqlStore store;
+    SyncRunner runner;
+
+    @BeforeEach
+    void open() {
+        store = SqlStore.open("jdbc:sqlite:" + dir.resolve("sync.db"), 2);
+        runner = new SyncRunner(store, "USD", RetryPolicy.DEFAULT);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    /** A source that serves the pages a function builds from the cursor, and may fail on a page. */
+    static final class PagedSource implements Source {
+        final List<Function<String, SourcePage>> pages;
+        int failOnPage = -1;
+        int syncs;
+
+        PagedSource(List<Function<String, SourcePage>> pages) {
+            this.pages = pages;
+        }
+
+        @Override public String id() { return "crm"; }
+        @Override public String kind() { return "test"; }
+        @Override public Map<String, String> settings() { return Map.of(); }
+        @Override public Duration interval() { return Duration.ZERO; }
+
+        @Override
+        public void sync(SyncContext context) {
+            syncs++;
+            int start = context.cursor().map(Integer::parseInt).orElse(0);
+            for (int i = start; i < pages.size(); i++) {
+                if (i == failOnPage) {
+                    throw new IllegalStateException("the CRM hung up on page " + i);
+                }
+                context.commit(pages.get(i).apply(null).cursor(String.valueOf(i + 1)));
+            }
+        }
+    }
+
+    static Customer customer(String id, String name, String email, Map<String, String> attributes) {
+        return new Customer(0, "crm", id, name, email, T, "pro", "EMEA", "alice", "software", attributes);
+    }
+
+    static SourcePage customers(int from, int to) {
+        SourcePage page = new SourcePage();
+        for (int i = from; i < to; i++) {
+            page.customer(customer("c" + i, "Customer " + i, "c" + i + "@example.com", Map.of("tier", "gold")), "row " + i);
+        }
+        return page;
+    }
+
+    long count(String table) {
+        return store.counts().get(table);
+    }
+
+    SyncReport run(PagedSource source) {
+        return runner.run(source, SyncListener.NONE, () -> false);
+    }
+
+    @Test
+    void syncingTwiceChangesNothing() {
+        PagedSource source = new PagedSource(List.of(c -> customers(0, 50), c -> customers(50, 100)));
+        SyncReport first = run(source);
+        assertEquals(SyncReport.Outcome.COMPLETE, first.outcome());
+        assertEquals(new PageCounts(100, 100, 0, 0, 0), first.counts());
+        store.resetCursor("crm"); // read everything again
+        SyncReport second = run(source);
+        assertEquals(new PageCounts(100, 0, 0, 100, 0), second.counts());
+        assertEquals(100, count("customers"));
+        assertEquals(100, count("customer_attributes"));
+    }
+
+    @Test
+    void aRecordEditedAtTheSourceIsUpdatedNotDuplicated() {
+        run(new PagedSource(List.of(c -> customers(0, 3))));
+        store.resetCursor("crm");
+        PagedSource edited = new PagedSource(List.of(c -> new SourcePage()
+                .customer(customer("c0", "Customer 0", "c0@example.com", Map.of("tier", "gold")), "same")
+                .customer(customer("c1", "Renamed", "c1@example.com", Map.of("tier", "gold")), "renamed")
+                .customer(customer("c2", "Customer 2", "c2@example.com", Map.of("tier", "silver")), "new attribute")));
+        assertEquals(new PageCounts(3, 0, 2, 1, 0), run(edited).counts());
+        assertEquals(3, count("customers"));
+    }
+
+    @Test
+    void aSyncThatFailsResumesFromItsLastCommittedPageAndLosesNothing() {
+        List<Function<String, SourcePage>> pages = new ArrayList<>();
+        for (int p = 0; p < 5; p++) {
+            int first = p * 10;
+            pages.add(c -> customers(first, first + 10));
+        }
+        PagedSource source = new PagedSource(pages);
+        source.failOnPage = 3;
+        SyncReport failed = run(source);
+        assertEquals(SyncReport.Outcome.FAILED, failed.outcome());
+        assertEquals("the CRM hung up on page 3", failed.message());
+        assertEquals(30, count("customers"));
+        assertEquals("3", store.cursor("crm").orElseThrow());
+
+        source.failOnPage = -1;
+        SyncReport resumed = run(source);
+        assertEquals(SyncReport.Outcome.COMPLETE, resumed.outcome());
+        assertEquals(new PageCounts(20, 20, 0, 0, 0), resumed.counts(), "only the two pages it had not committed");
+        assertEquals(50, count("customers"));
+        assertEquals(resumed, store.lastReport("crm").orElseThrow());
+    }
+
+    @Test
+    void aPageThatFailsInsideTheDatabaseLeavesNoTrace() throws Exception {
+        run(new PagedSource(List.of(c -> customers(0, 2))));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sync.db")); Statement st = c.createStatement()) {
+            st.execute("CREATE TRIGGER injected BEFORE INSERT ON tickets WHEN NEW.external_id = 't-boom'"
+                    + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+        }
+        PagedSource source = new PagedSource(List.of(c -> new SourcePage()
+                .customer(customer("c9", "Written first", null, Map.of()), "customer")
+                .ticket(ticket("t-ok"), CustomerKey.of("crm", "c0"), "ticket")
+                .ticket(ticket("t-boom"), CustomerKey.of("crm", "c0"), "ticket")));
+        store.resetCursor("crm");
+        SyncReport report = run(source);
+        assertEquals(SyncReport.Outcome.FAILED, report.outcome());
+        assertTrue(report.message().contains("injected failure"), report.message());
+        assertEquals(2, count("customers"), "the page's customer was rolled back with it");
+        assertEquals(0, count("tickets"));
+        assertTrue(store.cursor("crm").isEmpty(), "the cursor did not move");
+    }
+
+    static SupportTicket ticket(String id) {
+        return new SupportTicket(0, "crm", id, 0L, "normal", "email", "open", T, null, null, 0, 0);
+    }
+
+    @Test
+    void badRowsLandInRejectsWithTheirReasonsAndNothingIsDropped() {
+        run(new PagedSource(List.of(c -> customers(0, 1))));
+        store.resetCursor("crm");
+        PagedSource source = new PagedSource(List.of(c -> new SourcePage()
+                .reject("id=;name=Nobody", "missing id")
+                .subscription(sub("s-eur", "EUR"), CustomerKey.of("crm", "c0"), "s-eur raw")
+                .subscription(sub("s-xyz", "XYZ"), CustomerKey.of("crm", "c0"), "s-xyz raw")
+                .subscription(sub("s-orphan", "USD"), CustomerKey.of("crm", "c404"), "s-orphan raw")
+                .subscription(sub("s-ok", "usd"), CustomerKey.of("crm", "c0"), "s-ok raw")
+                .response(new SurveyResponse(0, "crm", "r1", null, "stranger@example.org", SurveyType.NPS, 9, 0, 10, T, null),
+                        CustomerKey.email("stranger@example.org"), "r1 raw")
+                .response(new SurveyResponse(0, "crm", "r2", null, "C0@Example.com", SurveyType.NPS, 3, 0, 10, T, null),
+                        CustomerKey.email("C0@Example.com"), "r2 raw")));
+        SyncReport report = run(source);
+        assertEquals(new PageCounts(7, 3, 0, 0, 4), report.counts());
+        List<Rejected> rejects = store.rejects("crm", 10);
+        assertEquals(4, rejects.size());
+        List<String> reasons = rejects.stream().map(Rejected::reason).sorted().toList();
+        assertEquals(List.of("currency EUR is not the store's currency USD (Vitals keeps every amount in one currency)",
+                "missing id", "no customer crm:c404 in the store", "unknown currency 'XYZ'"), reasons);
+        assertTrue(rejects.stream().anyMatch(r -> r.raw().equals("s-orphan raw")), "the raw row is kept");
+        assertEquals(1, count("subscriptions"));
+        assertEquals(2, count("survey_responses"), "the unmatched respondent is kept");
+        assertEquals(4, store.rejectCount("crm"));
+    }
+
+    static Subscription sub(String id, String currency) {
+        return Subscription.priced(0, "crm", id, 0, "pro", "active", BillingInterval.MONTH, 1, 1, 10_000, currency, T, null);
+    }
+
+    @Test
+    void usageEventsWithoutIdsAreNotDoubledByARereadAndCustomersAreFoundByEmail() {
+        run(new PagedSource(List.of(c -> customers(0, 1))));
+        store.resetCursor("crm");
+        PagedSource events = new PagedSource(List.of(c -> new SourcePage()
+                .event(new UsageEvent("crm", null, 0, "u1", "login", T), CustomerKey.email("c0@example.com"), "e1")
+                .event(new UsageEvent("crm", null, 0, "u1", "login", T.plusSeconds(60)), CustomerKey.email("c0@example.com"), "e2")));
+        assertEquals(new PageCounts(2, 2, 0, 0, 0), run(events).counts());
+        store.resetCursor("crm");
+        assertEquals(new PageCounts(2, 0, 0, 2, 0), run(events).counts());
+        assertEquals(2, count("usage_events"));
+    }
+
+    @Test
+    void theSameRecordTwiceInOnePageIsOneRow() {
+        PagedSource source = new PagedSource(List.of(c -> new SourcePage()
+                .customer(customer("c0", "First", null, Map.of()), "a")
+                .customer(customer("c0", "Second", null, Map.of()), "b")));
+        assertEquals(new PageCounts(2, 1, 1, 0, 0), run(source).counts());
+        assertEquals(1, count("customers"));
+        assertNull(store.lastReport("nobody").orElse(null));
+    }
+}
