@@ -23,6 +23,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Customer account growth rate: how much the recurring revenue of a fixed set of accounts grew
@@ -73,35 +74,23 @@ public class AccountGrowthRate implements Kpi {
      * One row per customer paying at the start, with its MRR in cents at the start and at the end,
      * kept when its MRR at the end is at least {@code :minAfter} (1 leaves out the churned).
      */
-    private static final String ACCOUNTS = """
-            WITH start_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-              GROUP BY customer_id
-            ),
-            end_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-              GROUP BY customer_id
-            ),
+    private static final String ACCOUNTS = "WITH " + SubscriptionSql.MRR_CHANGE + ",\n" + """
             accounts AS (
-              SELECT s.customer_id, s.mrr AS mrr_before, coalesce(e.mrr, 0) AS mrr_after
-              FROM start_mrr s LEFT JOIN end_mrr e ON e.customer_id = s.customer_id
-              WHERE coalesce(e.mrr, 0) >= :minAfter
+              SELECT customer_id, before, after FROM mrr_change WHERE before > 0 AND after >= :minAfter
             )
             """;
 
     private static final String SQL = ACCOUNTS + """
             SELECT count(*) AS account_count,
-                   coalesce(sum(mrr_before), 0) AS start_cents,
-                   coalesce(sum(mrr_after), 0) AS end_cents
+                   coalesce(sum(before), 0) AS start_cents,
+                   coalesce(sum(after), 0) AS end_cents
             FROM accounts""";
 
     private static final String DRILL = ACCOUNTS + "SELECT " + CustomerColumns.SQL + """
-            , x.mrr_before / 100.0 AS mrr_before, x.mrr_after / 100.0 AS mrr_after,
-              (x.mrr_after - x.mrr_before) * 100.0 / x.mrr_before AS growth
+            , x.before / 100.0 AS mrr_before, x.after / 100.0 AS mrr_after,
+              (x.after - x.before) * 100.0 / x.before AS growth
             FROM customers c JOIN accounts x ON x.customer_id = c.id
-            ORDER BY (x.mrr_after - x.mrr_before) * 100.0 / x.mrr_before DESC, c.id""";
+            ORDER BY (x.after - x.before) * 100.0 / x.before DESC, c.id""";
 
     private final MetricStore store;
     private volatile Settings settings;

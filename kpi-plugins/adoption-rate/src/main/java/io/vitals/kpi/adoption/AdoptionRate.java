@@ -26,6 +26,8 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SqlLists;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Product adoption rate: adopters / all users x 100.
@@ -124,12 +126,7 @@ public class AdoptionRate implements Kpi {
         List<String> features = s.keyFeatureList();
         String keyFeatures = "0";
         if (!features.isEmpty()) {
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < features.size(); i++) {
-                params.put("feature" + i, features.get(i));
-                names.add(":feature" + i);
-            }
-            keyFeatures = "count(DISTINCT CASE WHEN event IN (" + String.join(", ", names) + ") THEN event END)";
+            keyFeatures = "count(DISTINCT CASE WHEN " + SqlLists.in("event", "feature", features, params) + " THEN event END)";
         }
         params.put("minActiveDays", s.minActiveDays());
         params.put("minKeyFeatures", s.minKeyFeatures());
@@ -137,7 +134,7 @@ public class AdoptionRate implements Kpi {
                 + "  SELECT DISTINCT customer_id, user_id FROM users\n"
                 + "  WHERE created_at < :to AND customer_id IN (\n"
                 + "    SELECT customer_id FROM subscriptions\n"
-                + "    WHERE mrr_cents >= 0 AND started_at < :to AND (ended_at IS NULL OR ended_at > :from))\n"
+                + "    WHERE mrr_cents >= 0 AND " + SubscriptionSql.overlapsPeriod("") + ")\n"
                 + "),\n"
                 + "activity AS (\n"
                 + "  SELECT customer_id, user_id,\n"

@@ -29,6 +29,8 @@ import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
 import io.vitals.store.SqlDialect;
+import io.vitals.store.SqlLists;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Advocacy actions: the referrals, testimonials, reviews and case studies customers gave in the
@@ -131,23 +133,6 @@ public class AdvocacyActions implements Kpi {
         return key.toString();
     }
 
-    /** {@code :kind0, :kind1, ...}: the kinds are bound, never pasted into the SQL. */
-    private static String placeholders(Settings s) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < s.kinds().size(); i++) {
-            names.add(":kind" + i);
-        }
-        return String.join(", ", names);
-    }
-
-    private static Map<String, Object> params(Settings s) {
-        Map<String, Object> params = new HashMap<>();
-        for (int i = 0; i < s.kinds().size(); i++) {
-            params.put("kind" + i, s.kinds().get(i));
-        }
-        return params;
-    }
-
     @Override
     public KpiDefinition definition() {
         Settings s = settings;
@@ -168,21 +153,23 @@ public class AdvocacyActions implements Kpi {
     @Override
     public KpiResult compute(KpiQuery query) {
         Settings s = settings;
+        Map<String, Object> params = new HashMap<>();
+        String ofKinds = SqlLists.in("kind", "kind", s.kinds(), params);
+        // SqlLists.in binds the kinds as :kind0, :kind1, ... in order
         StringBuilder perKind = new StringBuilder();
         for (int i = 0; i < s.kinds().size(); i++) {
             perKind.append(",\n         count(*) FILTER (WHERE kind = :kind").append(i).append(") AS kind").append(i);
         }
         String sql = "WITH paying AS (\n"
-                + "  SELECT count(DISTINCT customer_id) AS paying_customers FROM subscriptions\n"
-                + "  WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at > :from)\n"
+                + "  SELECT count(*) AS paying_customers FROM (" + SubscriptionSql.PAYING_DURING + ") p\n"
                 + "),\n"
                 + "advocacy AS (\n"
                 + "  SELECT count(*) AS actions" + perKind + "\n"
                 + "  FROM advocacy_events\n"
-                + "  WHERE occurred_at >= :from AND occurred_at < :to AND kind IN (" + placeholders(s) + ")\n"
+                + "  WHERE occurred_at >= :from AND occurred_at < :to AND " + ofKinds + "\n"
                 + ")\n"
                 + "SELECT * FROM paying CROSS JOIN advocacy";
-        Row row = store.queryRow(sql, query, params(s));
+        Row row = store.queryRow(sql, query, params);
         long customers = row.count("paying_customers");
         long actions = row.count("actions");
         KpiResult result = KpiResult.ratio(actions, customers, 1, customers,
@@ -200,12 +187,13 @@ public class AdvocacyActions implements Kpi {
     public KpiTable customers(KpiQuery query, DrillDown drillDown) {
         Settings s = settings;
         SqlDialect dialect = store.dialect();
+        Map<String, Object> params = new HashMap<>();
         String text = "SELECT " + CustomerColumns.SQL + ", count(*) AS actions, " + dialect.isoTime("max(a.occurred_at)") + " AS latest\n"
                 + "FROM customers c JOIN advocacy_events a ON a.customer_id = c.id\n"
-                + "WHERE a.occurred_at >= :from AND a.occurred_at < :to AND a.kind IN (" + placeholders(s) + ")\n"
+                + "WHERE a.occurred_at >= :from AND a.occurred_at < :to AND " + SqlLists.in("a.kind", "kind", s.kinds(), params) + "\n"
                 + "GROUP BY c.id, c.name, c.plan, c.region, c.csm_owner\n"
                 + "ORDER BY actions DESC, max(a.occurred_at) DESC, c.id";
-        return store.table("advocates", "Advocates, " + query.period(), text, query, params(s),
+        return store.table("advocates", "Advocates, " + query.period(), text, query, params,
                 CustomerColumns.with(KpiTable.Column.number("actions", "ACTIONS", Unit.COUNT),
                         KpiTable.Column.text("latest", "LATEST")),
                 drillDown);

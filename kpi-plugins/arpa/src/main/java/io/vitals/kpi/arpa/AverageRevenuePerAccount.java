@@ -19,6 +19,7 @@ import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.Unit;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Average revenue per account (ARPA), or per user (ARPU), at the end of the period.
@@ -63,13 +64,7 @@ public class AverageRevenuePerAccount implements Kpi {
         }
     }
 
-    private static final String END_MRR = """
-            WITH end_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-              GROUP BY customer_id
-            )
-            """;
+    private static final String END_MRR = "WITH end_mrr AS (" + SubscriptionSql.mrrAt(":to") + ")\n";
 
     private static final String PER_ACCOUNT = END_MRR + """
             SELECT count(*) AS account_count, coalesce(sum(mrr), 0) AS mrr_cents

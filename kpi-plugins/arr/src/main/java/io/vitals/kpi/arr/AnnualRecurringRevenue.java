@@ -17,6 +17,7 @@ import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Unit;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Annual recurring revenue: MRR at the end of the period x 12, with the movements that took it
@@ -35,44 +36,29 @@ import io.vitals.store.Row;
 @Component(service = Kpi.class, configurationPid = "vitals.kpi.arr", property = Kpi.ID_PROPERTY + "=arr")
 public class AnnualRecurringRevenue implements Kpi {
 
-    private static final String SQL = """
-            WITH start_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-              GROUP BY customer_id
-            ),
-            end_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-              GROUP BY customer_id
-            ),
+    private static final String SQL = "WITH " + SubscriptionSql.MRR_CHANGE + ",\n" + """
             paid_before AS (
               SELECT DISTINCT customer_id FROM subscriptions WHERE mrr_cents > 0 AND started_at < :from
             ),
-            per_customer AS (
-              SELECT coalesce(s.customer_id, e.customer_id) AS customer_id,
-                     coalesce(s.mrr, 0) AS mrr_before, coalesce(e.mrr, 0) AS mrr_after
-              FROM start_mrr s FULL OUTER JOIN end_mrr e ON e.customer_id = s.customer_id
-            ),
             movement AS (
-              SELECT x.mrr_before, x.mrr_after,
-                     CASE WHEN x.mrr_before = 0 AND p.customer_id IS NULL THEN 'new'
-                          WHEN x.mrr_before = 0 THEN 'reactivation'
-                          WHEN x.mrr_after = 0 THEN 'churn'
-                          WHEN x.mrr_after > x.mrr_before THEN 'expansion'
-                          WHEN x.mrr_after < x.mrr_before THEN 'contraction'
+              SELECT x.before, x.after,
+                     CASE WHEN x.before = 0 AND p.customer_id IS NULL THEN 'new'
+                          WHEN x.before = 0 THEN 'reactivation'
+                          WHEN x.after = 0 THEN 'churn'
+                          WHEN x.after > x.before THEN 'expansion'
+                          WHEN x.after < x.before THEN 'contraction'
                           ELSE 'unchanged' END AS kind
-              FROM per_customer x LEFT JOIN paid_before p ON p.customer_id = x.customer_id
+              FROM mrr_change x LEFT JOIN paid_before p ON p.customer_id = x.customer_id
             )
-            SELECT coalesce(sum(mrr_before), 0) AS start_mrr,
-                   coalesce(sum(mrr_after), 0) AS end_mrr,
-                   coalesce(sum(mrr_after) FILTER (WHERE kind = 'new'), 0) AS new_mrr,
-                   coalesce(sum(mrr_after) FILTER (WHERE kind = 'reactivation'), 0) AS reactivation_mrr,
-                   coalesce(sum(mrr_after - mrr_before) FILTER (WHERE kind = 'expansion'), 0) AS expansion_mrr,
-                   coalesce(sum(mrr_before - mrr_after) FILTER (WHERE kind = 'contraction'), 0) AS contraction_mrr,
-                   coalesce(sum(mrr_before) FILTER (WHERE kind = 'churn'), 0) AS churned_mrr,
-                   count(*) FILTER (WHERE mrr_before > 0) AS paying_at_start,
-                   count(*) FILTER (WHERE mrr_after > 0) AS paying_at_end,
+            SELECT coalesce(sum(before), 0) AS start_mrr,
+                   coalesce(sum(after), 0) AS end_mrr,
+                   coalesce(sum(after) FILTER (WHERE kind = 'new'), 0) AS new_mrr,
+                   coalesce(sum(after) FILTER (WHERE kind = 'reactivation'), 0) AS reactivation_mrr,
+                   coalesce(sum(after - before) FILTER (WHERE kind = 'expansion'), 0) AS expansion_mrr,
+                   coalesce(sum(before - after) FILTER (WHERE kind = 'contraction'), 0) AS contraction_mrr,
+                   coalesce(sum(before) FILTER (WHERE kind = 'churn'), 0) AS churned_mrr,
+                   count(*) FILTER (WHERE before > 0) AS paying_at_start,
+                   count(*) FILTER (WHERE after > 0) AS paying_at_end,
                    count(*) FILTER (WHERE kind = 'new') AS new_customers,
                    count(*) FILTER (WHERE kind = 'reactivation') AS reactivated_customers,
                    count(*) FILTER (WHERE kind = 'expansion') AS expanded_customers,

@@ -23,6 +23,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Customer churn cost: the recurring revenue lost with the customers who churned in the period,
@@ -64,19 +65,9 @@ public class ChurnCost implements Kpi {
     }
 
     /** Each customer paying at the start, its MRR there in cents, and whether it pays at the end. */
-    private static final String STATUS = """
-            WITH at_start AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-              GROUP BY customer_id
-            ),
-            at_end AS (
-              SELECT DISTINCT customer_id FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-            ),
+    private static final String STATUS = "WITH " + SubscriptionSql.MRR_CHANGE + ",\n" + """
             status AS (
-              SELECT s.customer_id, s.mrr, e.customer_id IS NULL AS churned
-              FROM at_start s LEFT JOIN at_end e ON e.customer_id = s.customer_id
+              SELECT customer_id, before AS mrr, after = 0 AS churned FROM mrr_change WHERE before > 0
             )
             """;
 

@@ -19,6 +19,7 @@ import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.Unit;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Customer lifetime value, in currency units, estimated from one period's behaviour.
@@ -86,19 +87,9 @@ public class CustomerLifetimeValue implements Kpi {
     }
 
     /** Customers paying at the start, those of them not paying at the end, and the end's MRR. */
-    private static final String CHURN_AND_END = """
-            WITH at_start AS (
-              SELECT DISTINCT customer_id FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-            ),
-            end_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-              GROUP BY customer_id
-            )
-            SELECT (SELECT count(*) FROM at_start) AS customers_at_start,
-                   (SELECT count(*) FROM at_start s LEFT JOIN end_mrr e ON e.customer_id = s.customer_id
-                    WHERE e.customer_id IS NULL) AS churned,
+    private static final String CHURN_AND_END = "WITH " + SubscriptionSql.MRR_CHANGE + "\n" + """
+            SELECT (SELECT count(*) FROM start_mrr) AS customers_at_start,
+                   (SELECT count(*) FROM mrr_change WHERE before > 0 AND after = 0) AS churned,
                    (SELECT count(*) FROM end_mrr) AS paying_at_end,
                    (SELECT coalesce(sum(mrr), 0) FROM end_mrr) AS end_mrr_cents""";
 

@@ -30,6 +30,7 @@ import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
 import io.vitals.store.SqlDialect;
 import io.vitals.store.StoreTime;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Cohort retention: customers grouped by the calendar month they joined, and for each cohort the
@@ -81,6 +82,9 @@ public class CohortRetention implements Kpi {
         }
     }
 
+    /** Binds {@code :minMrr} so that {@link SubscriptionSql#customersAt} counts paying customers only. */
+    private static final Map<String, Object> PAYING = Map.of("minMrr", 1);
+
     /** Each customer with the instant it joined its cohort. */
     private static String members(CohortBy by) {
         return switch (by) {
@@ -102,10 +106,7 @@ public class CohortRetention implements Kpi {
                 + "  SELECT k.cohort_start, m.customer_id, m.joined FROM cohorts k\n"
                 + "  JOIN members m ON m.joined >= k.cohort_start AND m.joined < k.cohort_end\n"
                 + "),\n"
-                + "paying_at_end AS (\n"
-                + "  SELECT DISTINCT customer_id FROM subscriptions\n"
-                + "  WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)\n"
-                + ")";
+                + "paying_at_end AS (" + SubscriptionSql.customersAt(":to") + ")";
     }
 
     /**
@@ -133,7 +134,7 @@ public class CohortRetention implements Kpi {
                   FROM grid g
                   JOIN cohort_members cm ON cm.cohort_start = g.cohort_start
                   JOIN subscriptions s ON s.customer_id = cm.customer_id
-                  WHERE s.mrr_cents > 0 AND s.started_at < g.boundary AND (s.ended_at IS NULL OR s.ended_at >= g.boundary)
+                """ + "  WHERE s.mrr_cents > 0 AND " + SubscriptionSql.covers("s.", "g.boundary") + "\n" + """
                 ),
                 retained AS (
                   SELECT cohort_start, age, count(*) AS paying FROM paying GROUP BY cohort_start, age
@@ -212,7 +213,7 @@ public class CohortRetention implements Kpi {
         if (months.isEmpty()) {
             return KpiResult.noData("no calendar month starts in " + query.period() + ", so it has no cohorts");
         }
-        List<Row> rows = store.query(matrix(months, query.period().to(), settings.cohortBy()), query, Map.of(), Row::copy);
+        List<Row> rows = store.query(matrix(months, query.period().to(), settings.cohortBy()), query, PAYING, Row::copy);
         Row totals = rows.get(0);
         long customers = totals.count("customers");
         long payingAtEnd = totals.count("paying_at_end");
@@ -279,6 +280,6 @@ public class CohortRetention implements Kpi {
                 + "LEFT JOIN paying_at_end p ON p.customer_id = c.id\n"
                 + "WHERE " + subset + "\nORDER BY cm.cohort_start, cm.joined, c.id";
         return store.table("customers", "Cohort members " + drillDown.subset() + " at the end of " + query.period(), sql,
-                query, Map.of(), columns, drillDown);
+                query, PAYING, columns, drillDown);
     }
 }

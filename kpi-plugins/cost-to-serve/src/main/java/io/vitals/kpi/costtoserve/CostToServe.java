@@ -28,6 +28,8 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SqlLists;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Cost to serve: what serving customers cost in the period, per active customer, in currency units.
@@ -142,32 +144,22 @@ public class CostToServe implements Kpi {
                 .build();
     }
 
-    /** The bound parameters :category0, :category1, ... and the SQL list that names them. */
-    private static String categoryList(Settings s, Map<String, Object> params) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < s.categories().size(); i++) {
-            params.put("category" + i, s.categories().get(i));
-            names.add(":category" + i);
-        }
-        return "(" + String.join(", ", names) + ")";
-    }
-
     @Override
     public KpiResult compute(KpiQuery query) {
         Settings s = settings;
         Map<String, Object> params = new HashMap<>();
-        String in = categoryList(s, params);
+        String inCategories = SqlLists.in("category", "category", s.categories(), params);
+        // SqlLists.in binds the categories as :category0, :category1, ... in order
         StringBuilder perCategory = new StringBuilder();
         for (int i = 0; i < s.categories().size(); i++) {
             perCategory.append(",\n       coalesce(sum(amount_cents) FILTER (WHERE category = :category").append(i)
                     .append("), 0) AS category").append(i).append("_cents");
         }
-        String sql = """
-                SELECT (SELECT count(DISTINCT customer_id) FROM subscriptions
-                        WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at > :from)) AS active_customers,
+        String sql = "SELECT (SELECT count(*) FROM (" + SubscriptionSql.PAYING_DURING + ") paying) AS active_customers,\n"
+                + """
                        coalesce(sum(amount_cents), 0) AS total_cents,
                        coalesce(sum(amount_cents) FILTER (WHERE customer_id IS NULL), 0) AS shared_cents"""
-                + perCategory + "\nFROM costs\nWHERE category IN " + in + " AND incurred_at >= :from AND incurred_at < :to";
+                + perCategory + "\nFROM costs\nWHERE " + inCategories + " AND incurred_at >= :from AND incurred_at < :to";
         Row row = store.queryRow(sql, query, params);
         long active = row.count("active_customers");
         long total = row.count("total_cents");
@@ -193,7 +185,8 @@ public class CostToServe implements Kpi {
         Map<String, Object> params = new HashMap<>();
         String sql = "SELECT " + CustomerColumns.SQL + ", sum(k.amount_cents) / 100.0 AS cost\n"
                 + "FROM customers c JOIN costs k ON k.customer_id = c.id\n"
-                + "WHERE k.category IN " + categoryList(settings, params) + " AND k.incurred_at >= :from AND k.incurred_at < :to\n"
+                + "WHERE " + SqlLists.in("k.category", "category", settings.categories(), params)
+                + " AND k.incurred_at >= :from AND k.incurred_at < :to\n"
                 + "GROUP BY c.id, c.name, c.plan, c.region, c.csm_owner\n"
                 + "ORDER BY sum(k.amount_cents) DESC, c.id";
         return store.table("costliest", "Cost to serve per customer, " + query.period(), sql, query, params,

@@ -19,6 +19,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Cross-sell rate: of the customers active in the period, the share that bought an additional,
@@ -36,11 +37,7 @@ import io.vitals.store.Row;
 @Component(service = Kpi.class, configurationPid = "vitals.kpi.cross_sell_rate", property = Kpi.ID_PROPERTY + "=cross-sell-rate")
 public class CrossSellRate implements Kpi {
 
-    private static final String ACTIVE_AND_CROSS_SOLD = """
-            WITH active AS (
-              SELECT DISTINCT customer_id FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at > :from)
-            ),
+    private static final String ACTIVE_AND_CROSS_SOLD = "WITH active AS (" + SubscriptionSql.PAYING_DURING + "),\n" + """
             cross_sold AS (
               SELECT customer_id, count(*) AS deal_count, sum(amount_cents) AS amount_cents FROM deals
               WHERE kind = 'cross_sell' AND stage = 'won' AND closed_at >= :from AND closed_at < :to

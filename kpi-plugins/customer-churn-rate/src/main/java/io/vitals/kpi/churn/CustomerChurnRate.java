@@ -23,6 +23,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Customer churn rate: of the customers active at the start of the period, the share no longer
@@ -55,30 +56,19 @@ public class CustomerChurnRate implements Kpi {
         public static final Settings DEFAULT = new Settings(true);
     }
 
-    private static final String SQL = """
-            WITH at_start AS (
-              SELECT DISTINCT customer_id FROM subscriptions
-              WHERE mrr_cents >= :minMrr AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-            ),
-            at_end AS (
-              SELECT DISTINCT customer_id FROM subscriptions
-              WHERE mrr_cents >= :minMrr AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-            )
+    private static final String SQL = "WITH at_start AS (" + SubscriptionSql.customersAt(":from") + "),\n"
+            + "at_end AS (" + SubscriptionSql.customersAt(":to") + ")\n" + """
             SELECT count(*) AS at_start,
                    count(*) FILTER (WHERE e.customer_id IS NULL) AS churned
             FROM at_start s LEFT JOIN at_end e ON e.customer_id = s.customer_id""";
 
     /** The customers active at the start, with their MRR there, whether active at the end, and their last end. */
-    private static final String CUSTOMERS = """
-            WITH at_start AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents >= :minMrr AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-              GROUP BY customer_id
-            ),
-            at_end AS (
-              SELECT DISTINCT customer_id FROM subscriptions
-              WHERE mrr_cents >= :minMrr AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-            ),
+    private static final String CUSTOMERS = "WITH at_start AS (\n"
+            + "  SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions\n"
+            + "  WHERE mrr_cents >= :minMrr AND " + SubscriptionSql.covers("", ":from") + "\n"
+            + "  GROUP BY customer_id\n"
+            + "),\n"
+            + "at_end AS (" + SubscriptionSql.customersAt(":to") + "),\n" + """
             last_end AS (
               SELECT customer_id, max(ended_at) AS ended FROM subscriptions
               WHERE mrr_cents >= :minMrr AND ended_at <= :to

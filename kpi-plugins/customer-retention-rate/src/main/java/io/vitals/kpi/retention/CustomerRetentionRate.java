@@ -23,6 +23,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Customer retention rate: (customers at the end - new customers) / customers at the start x 100.
@@ -60,18 +61,15 @@ public class CustomerRetentionRate implements Kpi {
         }
     }
 
+    /** Each customer active at the boundary (a span of at least {@code :minMrr} cents covering it), with those spans' MRR in cents. */
+    private static String activeAt(String boundary) {
+        return "SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions WHERE mrr_cents >= :minMrr AND "
+                + SubscriptionSql.covers("", boundary) + " GROUP BY customer_id";
+    }
+
     /** Every customer active at either boundary, with its MRR there in cents (null: not active there). */
-    private static final String STATUS = """
-            WITH at_start AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents >= :minMrr AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-              GROUP BY customer_id
-            ),
-            at_end AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents >= :minMrr AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-              GROUP BY customer_id
-            ),
+    private static final String STATUS = "WITH at_start AS (" + activeAt(":from") + "),\n"
+            + "at_end AS (" + activeAt(":to") + "),\n" + """
             status AS (
               SELECT coalesce(s.customer_id, e.customer_id) AS customer_id, s.mrr AS mrr_start, e.mrr AS mrr_end
               FROM at_start s FULL OUTER JOIN at_end e ON e.customer_id = s.customer_id

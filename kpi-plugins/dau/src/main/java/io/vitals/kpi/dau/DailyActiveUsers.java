@@ -23,6 +23,7 @@ import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.Unit;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SqlLists;
 
 /**
  * Daily active users, averaged over the period: the number of distinct (user, day) pairs with a
@@ -77,19 +78,6 @@ public class DailyActiveUsers implements Kpi {
         return new ArrayList<>(out);
     }
 
-    /** {@code AND column IN (:event0, ...)} for a non-empty list, binding the names into {@code params}. */
-    static String eventFilter(String column, List<String> events, Map<String, Object> params) {
-        if (events.isEmpty()) {
-            return "";
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            params.put("event" + i, events.get(i));
-            names.add(":event" + i);
-        }
-        return " AND " + column + " IN (" + String.join(", ", names) + ")";
-    }
-
     private final MetricStore store;
     private volatile Settings settings;
 
@@ -134,9 +122,11 @@ public class DailyActiveUsers implements Kpi {
         Settings s = settings;
         Map<String, Object> params = new HashMap<>();
         String day = store.dialect().floor("occurred_at / 86400.0");
+        // no events named: every event makes a user active
+        String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
         String sql = "WITH active_days AS (\n"
                 + "  SELECT DISTINCT customer_id, user_id, " + day + " AS day FROM usage_events\n"
-                + "  WHERE occurred_at >= :from AND occurred_at < :to" + eventFilter("event", s.eventList(), params) + "\n"
+                + "  WHERE occurred_at >= :from AND occurred_at < :to" + filter + "\n"
                 + "),\n"
                 + "per_day AS (SELECT day, count(*) AS active FROM active_days GROUP BY day)\n"
                 + "SELECT (SELECT count(*) FROM active_days) AS user_days,\n"

@@ -23,6 +23,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Upsell and cross-sell revenue of the period, in currency units.
@@ -74,9 +75,8 @@ public class ExpansionRevenue implements Kpi {
         }
     }
 
-    private static final String PAYING_DURING = """
-            SELECT count(DISTINCT customer_id) FROM subscriptions
-            WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at > :from)""";
+    /** How many customers were paying during the period. */
+    private static final String PAYING_COUNT = "SELECT count(*) FROM (" + SubscriptionSql.PAYING_DURING + ") paying";
 
     /** Won upsell and cross-sell deals closed in the period; {@code d} is the table alias with its dot, or "". */
     private static String wonExpansionDeals(String d) {
@@ -84,7 +84,7 @@ public class ExpansionRevenue implements Kpi {
                 + d + "closed_at < :to";
     }
 
-    private static final String FROM_DEALS = "SELECT (" + PAYING_DURING + ") AS active_customers,\n"
+    private static final String FROM_DEALS = "SELECT (" + PAYING_COUNT + ") AS active_customers,\n"
             + """
                    count(*) AS deal_count,
                    coalesce(sum(amount_cents) FILTER (WHERE kind = 'upsell'), 0) AS upsell_cents,
@@ -92,25 +92,14 @@ public class ExpansionRevenue implements Kpi {
             FROM deals
             """ + "WHERE " + wonExpansionDeals("");
 
-    private static final String MRR_CHANGE = """
-            WITH start_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-              GROUP BY customer_id
-            ),
-            end_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-              GROUP BY customer_id
-            ),
+    /** Each customer paying at the start whose MRR at the end is higher, with the increase in cents. */
+    private static final String EXPANDED = "WITH " + SubscriptionSql.MRR_CHANGE + ",\n" + """
             expanded AS (
-              SELECT s.customer_id, e.mrr - s.mrr AS increase
-              FROM start_mrr s JOIN end_mrr e ON e.customer_id = s.customer_id
-              WHERE e.mrr > s.mrr
+              SELECT customer_id, after - before AS increase FROM mrr_change WHERE before > 0 AND after > before
             )
             """;
 
-    private static final String FROM_MRR = MRR_CHANGE + "SELECT (" + PAYING_DURING + ") AS active_customers,\n"
+    private static final String FROM_MRR = EXPANDED + "SELECT (" + PAYING_COUNT + ") AS active_customers,\n"
             + """
                    count(*) AS expanded_customers,
                    coalesce(sum(increase), 0) AS expansion_cents
@@ -123,7 +112,7 @@ public class ExpansionRevenue implements Kpi {
             + "\nGROUP BY c.id, c.name, c.plan, c.region, c.csm_owner"
             + "\nORDER BY sum(d.amount_cents) DESC, c.id";
 
-    private static final String DRILL_MRR = MRR_CHANGE + "SELECT " + CustomerColumns.SQL + """
+    private static final String DRILL_MRR = EXPANDED + "SELECT " + CustomerColumns.SQL + """
             , x.increase / 100.0 AS amount
             FROM customers c JOIN expanded x ON x.customer_id = c.id
             ORDER BY x.increase DESC, c.id""";

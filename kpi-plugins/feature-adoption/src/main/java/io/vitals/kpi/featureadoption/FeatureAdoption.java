@@ -26,6 +26,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SqlLists;
 
 /**
  * Feature adoption: for each feature, the accounts (or users) that used it in the period / the
@@ -92,18 +93,10 @@ public class FeatureAdoption implements Kpi {
         return new ArrayList<>(out);
     }
 
-    /** {@code column NOT IN (:exclude0, ...)}, or a condition always true when nothing is excluded. */
+    /** {@code NOT (column IN (:exclude0, ...))}, or a condition always true when nothing is excluded. */
     private static String isFeature(String column, Settings s, Map<String, Object> params) {
         List<String> excluded = s.excludeList();
-        if (excluded.isEmpty()) {
-            return "1 = 1";
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < excluded.size(); i++) {
-            params.put("exclude" + i, excluded.get(i));
-            names.add(":exclude" + i);
-        }
-        return column + " NOT IN (" + String.join(", ", names) + ")";
+        return excluded.isEmpty() ? "1 = 1" : "NOT (" + SqlLists.in(column, "exclude", excluded, params) + ")";
     }
 
     private final MetricStore store;

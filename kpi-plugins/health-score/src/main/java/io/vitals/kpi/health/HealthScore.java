@@ -26,6 +26,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Customer health score: for every customer paying at the end of the period, a weighted mean of
@@ -149,11 +150,7 @@ public class HealthScore implements Kpi {
      * {@code scored}. CTE names avoid the canonical table names, which the store shadows for segments.
      */
     private static String scored(String floor) {
-        return """
-                WITH population AS (
-                  SELECT DISTINCT customer_id FROM subscriptions
-                  WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-                ),
+        return "WITH population AS (" + SubscriptionSql.customersAt(":to") + "),\n" + """
                 period_usage AS (
                   SELECT customer_id, event, %s AS day FROM usage_events
                   WHERE occurred_at >= :from AND occurred_at < :to
@@ -247,6 +244,7 @@ public class HealthScore implements Kpi {
 
     private static Map<String, Object> params(Settings s, KpiQuery query) {
         Map<String, Object> p = new HashMap<>();
+        p.put("minMrr", 1); // the population: customers paying at the end
         p.put("npsWindow", NPS_WINDOW);
         p.put("paymentWindow", PAYMENT_WINDOW);
         p.put("periodDays", query.period().days());

@@ -24,6 +24,7 @@ import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.Unit;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SqlLists;
 import io.vitals.store.StoreTime;
 
 /**
@@ -85,19 +86,6 @@ public class MonthlyActiveUsers implements Kpi {
         return new ArrayList<>(out);
     }
 
-    /** {@code AND column IN (:event0, ...)} for a non-empty list, binding the names into {@code params}. */
-    static String eventFilter(String column, List<String> events, Map<String, Object> params) {
-        if (events.isEmpty()) {
-            return "";
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            params.put("event" + i, events.get(i));
-            names.add(":event" + i);
-        }
-        return " AND " + column + " IN (" + String.join(", ", names) + ")";
-    }
-
     private final MetricStore store;
     private volatile Settings settings;
 
@@ -144,9 +132,11 @@ public class MonthlyActiveUsers implements Kpi {
         LocalDate windowFrom = query.period().to().minusDays(s.windowDays());
         Map<String, Object> params = new HashMap<>();
         params.put("windowFrom", StoreTime.epochSeconds(windowFrom));
+        // no events named: every event makes a user active
+        String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
         String sql = "SELECT count(*) AS active_users FROM (\n"
                 + "  SELECT DISTINCT customer_id, user_id FROM usage_events\n"
-                + "  WHERE occurred_at >= :windowFrom AND occurred_at < :to" + eventFilter("event", s.eventList(), params) + "\n"
+                + "  WHERE occurred_at >= :windowFrom AND occurred_at < :to" + filter + "\n"
                 + ") u";
         Row row = store.queryRow(sql, query, params);
         long mau = row.count("active_users");

@@ -20,6 +20,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Monthly recurring revenue at the end of the period, and the movements that took it there from
@@ -40,28 +41,13 @@ import io.vitals.store.Row;
 public class MonthlyRecurringRevenue implements Kpi {
 
     /** Per customer paying at either boundary: MRR before and after, in cents, and whether it ever paid before the period. */
-    private static final String CHANGE = """
-            WITH start_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-              GROUP BY customer_id
-            ),
-            end_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-              GROUP BY customer_id
-            ),
+    private static final String CHANGE = "WITH " + SubscriptionSql.MRR_CHANGE + ",\n" + """
             paid_before AS (
               SELECT DISTINCT customer_id FROM subscriptions WHERE mrr_cents > 0 AND started_at < :from
-            ),
-            change AS (
-              SELECT coalesce(s.customer_id, e.customer_id) AS customer_id,
-                     coalesce(s.mrr, 0) AS before, coalesce(e.mrr, 0) AS after
-              FROM start_mrr s FULL OUTER JOIN end_mrr e ON e.customer_id = s.customer_id
             )
             """;
 
-    /** Which customers make each movement, over {@code change m} and {@code paid_before p}. */
+    /** Which customers make each movement, over {@code mrr_change m} and {@code paid_before p}. */
     private static final String NEW = "m.before = 0 AND p.customer_id IS NULL";
     private static final String REACTIVATION = "m.before = 0 AND p.customer_id IS NOT NULL";
     private static final String EXPANSION = "m.before > 0 AND m.after > m.before";
@@ -78,7 +64,7 @@ public class MonthlyRecurringRevenue implements Kpi {
             + movementSql("expansion", EXPANSION, "m.after - m.before") + ",\n"
             + movementSql("contraction", CONTRACTION, "m.before - m.after") + ",\n"
             + movementSql("churned", CHURN, "m.before") + "\n"
-            + "FROM change m LEFT JOIN paid_before p ON p.customer_id = m.customer_id";
+            + "FROM mrr_change m LEFT JOIN paid_before p ON p.customer_id = m.customer_id";
 
     /** The MRR a movement moves (in positive cents, as {@code amount}) and how many customers make it. */
     private static String movementSql(String name, String who, String amount) {
@@ -162,7 +148,7 @@ public class MonthlyRecurringRevenue implements Kpi {
         };
         String sql = CHANGE + "SELECT " + CustomerColumns.SQL + ",\n"
                 + "       m.before / 100.0 AS mrr_before, m.after / 100.0 AS mrr_after, (m.after - m.before) / 100.0 AS change\n"
-                + "FROM customers c JOIN change m ON m.customer_id = c.id\n"
+                + "FROM customers c JOIN mrr_change m ON m.customer_id = c.id\n"
                 + "LEFT JOIN paid_before p ON p.customer_id = c.id\n"
                 + "WHERE " + who + "\nORDER BY abs(m.after - m.before) DESC, c.id";
         return store.table("customers", "MRR " + drillDown.subset() + ", " + query.period(), sql, query, Map.of(),

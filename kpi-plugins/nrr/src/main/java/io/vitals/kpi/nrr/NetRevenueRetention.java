@@ -19,6 +19,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Net revenue retention: the MRR that the customers paying at the start of the period still bring
@@ -34,40 +35,26 @@ import io.vitals.store.Row;
 @Component(service = Kpi.class, configurationPid = "vitals.kpi.nrr", property = Kpi.ID_PROPERTY + "=nrr")
 public class NetRevenueRetention implements Kpi {
 
-    /** One row per customer paying at the start: its MRR in cents at the start and at the end. */
-    private static final String AT_START_AND_END = """
-            WITH start_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-              GROUP BY customer_id
-            ),
-            end_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-              GROUP BY customer_id
-            ),
-            at_start AS (
-              SELECT s.customer_id, s.mrr AS mrr_before, coalesce(e.mrr, 0) AS mrr_after
-              FROM start_mrr s LEFT JOIN end_mrr e ON e.customer_id = s.customer_id
-            )
-            """;
+    /** Per customer paying at either boundary: its MRR in cents at the start ({@code before}) and at the end ({@code after}). */
+    private static final String WITH_MRR_CHANGE = "WITH " + SubscriptionSql.MRR_CHANGE + "\n";
 
-    private static final String SQL = AT_START_AND_END + """
+    private static final String SQL = WITH_MRR_CHANGE + """
             SELECT count(*) AS customers_at_start,
-                   coalesce(sum(mrr_before), 0) AS start_cents,
-                   coalesce(sum(mrr_after), 0) AS end_cents,
-                   coalesce(sum(CASE WHEN mrr_after > mrr_before THEN mrr_after - mrr_before ELSE 0 END), 0) AS expansion_cents,
-                   coalesce(sum(CASE WHEN mrr_after > 0 AND mrr_after < mrr_before THEN mrr_before - mrr_after ELSE 0 END), 0)
+                   coalesce(sum(before), 0) AS start_cents,
+                   coalesce(sum(after), 0) AS end_cents,
+                   coalesce(sum(CASE WHEN after > before THEN after - before ELSE 0 END), 0) AS expansion_cents,
+                   coalesce(sum(CASE WHEN after > 0 AND after < before THEN before - after ELSE 0 END), 0)
                        AS contraction_cents,
-                   coalesce(sum(CASE WHEN mrr_after = 0 THEN mrr_before ELSE 0 END), 0) AS churn_cents
-            FROM at_start""";
+                   coalesce(sum(CASE WHEN after = 0 THEN before ELSE 0 END), 0) AS churn_cents
+            FROM mrr_change
+            WHERE before > 0""";
 
-    private static final String CHANGED = AT_START_AND_END + "SELECT " + CustomerColumns.SQL + """
-            , x.mrr_before / 100.0 AS mrr_before, x.mrr_after / 100.0 AS mrr_after,
-              (x.mrr_after - x.mrr_before) / 100.0 AS change
-            FROM customers c JOIN at_start x ON x.customer_id = c.id
-            WHERE x.mrr_after <> x.mrr_before
-            ORDER BY x.mrr_after - x.mrr_before, c.id""";
+    private static final String CHANGED = WITH_MRR_CHANGE + "SELECT " + CustomerColumns.SQL + """
+            , x.before / 100.0 AS mrr_before, x.after / 100.0 AS mrr_after,
+              (x.after - x.before) / 100.0 AS change
+            FROM customers c JOIN mrr_change x ON x.customer_id = c.id
+            WHERE x.before > 0 AND x.after <> x.before
+            ORDER BY x.after - x.before, c.id""";
 
     private final MetricStore store;
 

@@ -23,6 +23,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Gross revenue (MRR) churn rate: the MRR of the customers paying at the start of the period that
@@ -60,34 +61,20 @@ public class RevenueChurnRate implements Kpi {
         }
     }
 
-    /** Per customer paying at the start: MRR at the start and at the end, in cents. */
-    private static final String MRR_CHANGE = """
-            WITH start_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :from AND (ended_at IS NULL OR ended_at >= :from)
-              GROUP BY customer_id
-            ),
-            end_mrr AS (
-              SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :to)
-              GROUP BY customer_id
-            ),
-            mrr_change AS (
-              SELECT s.customer_id, s.mrr AS mrr_before, coalesce(e.mrr, 0) AS mrr_after
-              FROM start_mrr s LEFT JOIN end_mrr e ON e.customer_id = s.customer_id
-            )
-            """;
+    /** Per customer paying at either boundary: MRR at the start ({@code before}) and at the end ({@code after}), in cents. */
+    private static final String WITH_MRR_CHANGE = "WITH " + SubscriptionSql.MRR_CHANGE + "\n";
 
-    private static final String SQL = MRR_CHANGE + """
+    private static final String SQL = WITH_MRR_CHANGE + """
             SELECT count(*) AS customers_at_start,
-                   coalesce(sum(mrr_before), 0) AS start_mrr,
-                   coalesce(sum(CASE WHEN mrr_after = 0 THEN mrr_before ELSE 0 END), 0) AS churned_mrr,
-                   coalesce(sum(CASE WHEN mrr_after > 0 AND mrr_after < mrr_before THEN mrr_before - mrr_after ELSE 0 END), 0)
+                   coalesce(sum(before), 0) AS start_mrr,
+                   coalesce(sum(CASE WHEN after = 0 THEN before ELSE 0 END), 0) AS churned_mrr,
+                   coalesce(sum(CASE WHEN after > 0 AND after < before THEN before - after ELSE 0 END), 0)
                      AS contraction_mrr
-            FROM mrr_change""";
+            FROM mrr_change
+            WHERE before > 0""";
 
-    private static final String CHURNED = "m.mrr_after = 0";
-    private static final String CONTRACTED = "m.mrr_after > 0 AND m.mrr_after < m.mrr_before";
+    private static final String CHURNED = "m.after = 0";
+    private static final String CONTRACTED = "m.after > 0 AND m.after < m.before";
 
     private final MetricStore store;
     private volatile Settings settings;
@@ -153,11 +140,11 @@ public class RevenueChurnRate implements Kpi {
             default -> throw new InvalidQueryException("revenue-churn-rate has no subset '" + drillDown.subset()
                     + "'; its subsets: lost, churned, contracted");
         };
-        String sql = MRR_CHANGE + "SELECT " + CustomerColumns.SQL + ",\n"
-                + "       m.mrr_before / 100.0 AS mrr_before, m.mrr_after / 100.0 AS mrr_after,"
-                + " (m.mrr_before - m.mrr_after) / 100.0 AS lost\n"
+        String sql = WITH_MRR_CHANGE + "SELECT " + CustomerColumns.SQL + ",\n"
+                + "       m.before / 100.0 AS mrr_before, m.after / 100.0 AS mrr_after,"
+                + " (m.before - m.after) / 100.0 AS lost\n"
                 + "FROM customers c JOIN mrr_change m ON m.customer_id = c.id\n"
-                + "WHERE " + subset + "\nORDER BY m.mrr_before - m.mrr_after DESC, c.id";
+                + "WHERE m.before > 0 AND " + subset + "\nORDER BY m.before - m.after DESC, c.id";
         return store.table("customers", "MRR " + drillDown.subset() + ", " + query.period(), sql, query, Map.of(),
                 CustomerColumns.with(KpiTable.Column.number("mrr_before", "MRR BEFORE", Unit.CURRENCY),
                         KpiTable.Column.number("mrr_after", "MRR AFTER", Unit.CURRENCY),

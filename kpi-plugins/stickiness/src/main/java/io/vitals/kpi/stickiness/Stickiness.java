@@ -24,6 +24,7 @@ import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.Unit;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SqlLists;
 import io.vitals.store.StoreTime;
 
 /**
@@ -87,19 +88,6 @@ public class Stickiness implements Kpi {
         return new ArrayList<>(out);
     }
 
-    /** {@code AND column IN (:event0, ...)} for a non-empty list, binding the names into {@code params}. */
-    static String eventFilter(String column, List<String> events, Map<String, Object> params) {
-        if (events.isEmpty()) {
-            return "";
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            params.put("event" + i, events.get(i));
-            names.add(":event" + i);
-        }
-        return " AND " + column + " IN (" + String.join(", ", names) + ")";
-    }
-
     private final MetricStore store;
     private volatile Settings settings;
 
@@ -148,7 +136,8 @@ public class Stickiness implements Kpi {
         Map<String, Object> params = new HashMap<>();
         params.put("windowFrom", StoreTime.epochSeconds(windowFrom));
         params.put("days", query.period().days());
-        String filter = eventFilter("event", s.eventList(), params);
+        // no events named: every event makes a user active
+        String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
         String sql = "WITH active_days AS (\n"
                 + "  SELECT DISTINCT customer_id, user_id, " + store.dialect().floor("occurred_at / 86400.0") + " AS day\n"
                 + "  FROM usage_events WHERE occurred_at >= :from AND occurred_at < :to" + filter + "\n"

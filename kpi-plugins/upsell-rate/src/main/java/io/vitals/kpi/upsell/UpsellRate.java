@@ -19,6 +19,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SubscriptionSql;
 
 /**
  * Upsell rate: of the customers active in the period, the share that accepted an upsell in it.
@@ -35,11 +36,7 @@ import io.vitals.store.Row;
 @Component(service = Kpi.class, configurationPid = "vitals.kpi.upsell_rate", property = Kpi.ID_PROPERTY + "=upsell-rate")
 public class UpsellRate implements Kpi {
 
-    private static final String ACTIVE_AND_UPSOLD = """
-            WITH active AS (
-              SELECT DISTINCT customer_id FROM subscriptions
-              WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at > :from)
-            ),
+    private static final String ACTIVE_AND_UPSOLD = "WITH active AS (" + SubscriptionSql.PAYING_DURING + "),\n" + """
             upsold AS (
               SELECT customer_id, count(*) AS deal_count, sum(amount_cents) AS amount_cents FROM deals
               WHERE kind = 'upsell' AND stage = 'won' AND closed_at >= :from AND closed_at < :to
