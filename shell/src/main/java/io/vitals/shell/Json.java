@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.vitals.connector.SourceStatus;
 import io.vitals.kpi.KpiDefinition;
 import io.vitals.kpi.KpiInfo;
 import io.vitals.kpi.KpiParameter;
@@ -111,6 +112,34 @@ final class Json {
             l.put("failure", line.failure());
         }
         o.put("tookMillis", report.took().toMillis());
+        return o;
+    }
+
+    static ArrayNode sources(List<SourceStatus> sources) {
+        ArrayNode a = MAPPER.createArrayNode();
+        sources.forEach(s -> a.add(source(s)));
+        return a;
+    }
+
+    static ObjectNode source(SourceStatus s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", s.id());
+        o.put("kind", s.kind());
+        o.set("settings", MAPPER.valueToTree(new java.util.TreeMap<>(s.settings())));
+        o.put("intervalSeconds", s.interval() == null ? 0 : s.interval().toSeconds());
+        o.put("running", s.running());
+        o.put("cursor", s.cursor());
+        o.put("rejects", s.rejects());
+        if (s.last() != null) {
+            ObjectNode last = o.putObject("lastSync");
+            last.put("started", s.last().started().toString());
+            last.put("finished", s.last().finished().toString());
+            last.put("outcome", s.last().outcome().name().toLowerCase(java.util.Locale.ROOT));
+            last.put("message", s.last().message());
+            last.set("counts", MAPPER.valueToTree(s.last().counts()));
+        } else {
+            o.putNull("lastSync");
+        }
         return o;
     }
 

@@ -21,6 +21,9 @@ public interface SyncService {
      */
     SyncReport sync(String id, SyncListener listener);
 
+    /** Forgets where a source got to, so its next sync reads everything again (unchanged rows stay unchanged). */
+    void resetCursor(String id);
+
     /** The newest rejected rows of a source, newest first. */
     List<Rejected> rejects(String id, int limit);
 }

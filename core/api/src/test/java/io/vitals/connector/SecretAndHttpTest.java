@@ -53,6 +53,15 @@ class SecretAndHttpTest {
         assertEquals("the environment variable NOT_SET is not set", unset.getMessage());
     }
 
+    @Test
+    void sourceIdsComeFromTheFileName() {
+        assertEquals("billing", SourceIds.of("", "file:/opt/vitals/etc/vitals.source.stripe-billing.cfg"));
+        assertEquals("eu-crm", SourceIds.of("", "vitals.source.hubspot-eu-crm.cfg"));
+        assertEquals("mine", SourceIds.of(" Mine ", "vitals.source.file-tickets.cfg"));
+        assertThrows(IllegalArgumentException.class, () -> SourceIds.of("", ""));
+        assertThrows(IllegalArgumentException.class, () -> SourceIds.of("no spaces", ""));
+    }
+
     void serve(int... statuses) throws IOException {
         AtomicInteger call = new AtomicInteger();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -212,6 +212,12 @@ public class SyncEngine implements SyncService {
     }
 
     @Override
+    public void resetCursor(String id) {
+        require(id);
+        store.resetCursor(id);
+    }
+
+    @Override
     public List<Rejected> rejects(String id, int limit) {
         require(id);
         return store.rejects(id, limit);

@@ -1,0 +1,255 @@
+package io.vitals.shell;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import io.vitals.connector.PageCounts;
+import io.vitals.connector.Rejected;
+import io.vitals.connector.SourceStatus;
+import io.vitals.connector.SyncListener;
+import io.vitals.connector.SyncReport;
+import io.vitals.connector.SyncService;
+import io.vitals.connector.UnknownSourceException;
+import io.vitals.kpi.KpiTable;
+import io.vitals.shell.KpiCommands.Format;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code connector:list}, {@code connector:sync}, {@code connector:status}, {@code connector:rejects}. */
+@Component(service = ConnectorCommands.class, property = {
+        "osgi.command.scope=connector",
+        "osgi.command.function=list",
+        "osgi.command.function=sync",
+        "osgi.command.function=status",
+        "osgi.command.function=rejects",
+        "osgi.command.function=ids",
+        HelpCommand.VITALS_COMMANDS + "=true"})
+public class ConnectorCommands {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @Command(name = "connector:list", description = "Lists the configured sources: kind, last sync, its outcome and counts.",
+            footer = {"", "A source is a file etc/vitals.source.<kind>-<id>.cfg (or in deploy/); examples/ has some."})
+    static final class ListArgs {
+        @Option(names = "--format", paramLabel = "<format>", description = "text (default) or json")
+        Format format = Format.text;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+    }
+
+    @Command(name = "connector:sync", description = "Syncs a source now, with progress, and reports what it read and wrote.")
+    static final class SyncArgs {
+        @Parameters(paramLabel = "<id>", description = "The source's id (connector:list shows them).")
+        String id;
+        @Option(names = "--full", description = "Forget where the source got to and read everything again (unchanged rows stay unchanged).")
+        boolean full;
+        @Option(names = "--quiet", description = "Only the closing report, no progress.")
+        boolean quiet;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+    }
+
+    @Command(name = "connector:status", description = "Shows a source: its settings (secrets as references), schedule, cursor and last sync.")
+    static final class StatusArgs {
+        @Parameters(paramLabel = "<id>", description = "The source's id.")
+        String id;
+        @Option(names = "--format", paramLabel = "<format>", description = "text (default) or json")
+        Format format = Format.text;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+    }
+
+    @Command(name = "connector:rejects", description = "Shows the rows a source could not take, newest first, with the reason.")
+    static final class RejectsArgs {
+        @Parameters(paramLabel = "<id>", description = "The source's id.")
+        String id;
+        @Option(names = "--limit", paramLabel = "<n>", description = "At most this many (default 20).")
+        int limit = 20;
+        @Option(names = "--format", paramLabel = "<format>", description = "text (default), csv or json (csv and json keep the whole raw row)")
+        Format format = Format.text;
+        @Option(names = "--output", paramLabel = "<file>", description = "Write them to this file instead of the screen.")
+        String output;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+    }
+
+    private final SyncService sync;
+
+    @Activate
+    public ConnectorCommands(@Reference SyncService sync) {
+        this.sync = sync;
+    }
+
+    @Descriptor("Lists the configured sources (connector:list --help for options)")
+    public void list(String... args) {
+        ListArgs a = Args.parse(new ListArgs(), args, System.out);
+        if (a == null) {
+            return;
+        }
+        List<SourceStatus> sources = sync.sources();
+        if (a.format == Format.json) {
+            System.out.println(Json.write(Json.sources(sources)));
+            return;
+        }
+        if (sources.isEmpty()) {
+            System.out.println("No sources. Add one as etc/vitals.source.<kind>-<id>.cfg; examples/ has ready mappings.");
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (SourceStatus s : sources) {
+            SyncReport last = s.last();
+            PageCounts c = last == null ? PageCounts.NONE : last.counts();
+            rows.add(List.of(s.id(), s.kind(), every(s.interval()), last == null ? "never" : WHEN.format(last.finished()),
+                    s.running() ? "running" : last == null ? "" : last.outcome().name().toLowerCase(Locale.ROOT),
+                    Render.number(c.read()), Render.number(c.inserted()), Render.number(c.updated()), Render.number(c.unchanged()),
+                    Render.number(c.rejected()), Render.number(s.rejects())));
+        }
+        System.out.print(Render.table(List.of("ID", "KIND", "EVERY", "LAST SYNC (UTC)", "STATUS", "READ", "INSERTED", "UPDATED",
+                "UNCHANGED", "REJECTED", "ALL REJECTS"), rows, List.of(5, 6, 7, 8, 9, 10), ""));
+    }
+
+    @Descriptor("Syncs a source now, with progress (connector:sync --help for options)")
+    public void sync(String... args) {
+        SyncArgs a = Args.parse(new SyncArgs(), args, System.out);
+        if (a == null) {
+            return;
+        }
+        PrintStream out = System.out;
+        SyncReport report = guard(() -> {
+            sync.status(a.id); // an unknown id fails here, before anything is printed
+            if (a.full) {
+                sync.resetCursor(a.id);
+            }
+            long started = System.nanoTime();
+            long[] lastPrint = {0};
+            SyncListener progress = a.quiet ? SyncListener.NONE : (source, page, total) -> {
+                long now = System.nanoTime();
+                if (now - lastPrint[0] >= 1_000_000_000L) { // at most a line a second
+                    lastPrint[0] = now;
+                    out.println("  " + counts(total) + String.format(Locale.ROOT, "  (%.1f s)", (now - started) / 1e9));
+                    out.flush();
+                }
+            };
+            out.println("Syncing " + a.id + "...");
+            out.flush();
+            return sync.sync(a.id, progress);
+        });
+        out.println(closing(report));
+        if (report.outcome() == SyncReport.Outcome.FAILED) {
+            throw new CommandError("sync of " + a.id + " failed: " + report.message()
+                    + "; what was read before stays, and the next sync resumes from there");
+        }
+    }
+
+    static String closing(SyncReport r) {
+        String how = switch (r.outcome()) {
+            case COMPLETE -> "complete";
+            case STOPPED -> "stopped (the next sync resumes)";
+            case FAILED -> "FAILED";
+        };
+        return "Synced " + r.source() + ": " + how + " in " + String.format(Locale.ROOT, "%.1f s", r.took().toMillis() / 1000.0)
+                + ". " + counts(r.counts()) + ".";
+    }
+
+    static String counts(PageCounts c) {
+        return "read " + Render.number(c.read()) + ", inserted " + Render.number(c.inserted()) + ", updated "
+                + Render.number(c.updated()) + ", unchanged " + Render.number(c.unchanged()) + ", rejected "
+                + Render.number(c.rejected());
+    }
+
+    @Descriptor("Shows a source's settings, schedule, cursor and last sync (connector:status --help for options)")
+    public void status(String... args) {
+        StatusArgs a = Args.parse(new StatusArgs(), args, System.out);
+        if (a == null) {
+            return;
+        }
+        SourceStatus s = guard(() -> sync.status(a.id));
+        if (a.format == Format.json) {
+            System.out.println(Json.write(Json.source(s)));
+            return;
+        }
+        PrintStream out = System.out;
+        out.println(s.id() + " (" + s.kind() + ")" + (s.running() ? ", syncing now" : ""));
+        out.println("  every        " + every(s.interval()));
+        for (Map.Entry<String, String> setting : new java.util.TreeMap<>(s.settings()).entrySet()) {
+            out.println("  " + String.format("%-12s ", setting.getKey()) + setting.getValue());
+        }
+        out.println("  cursor       " + (s.cursor() == null ? "(none: the next sync reads from the start)" : s.cursor()));
+        SyncReport last = s.last();
+        if (last == null) {
+            out.println("  last sync    never");
+        } else {
+            out.println("  last sync    " + WHEN.format(last.started()) + " UTC, " + closing(last).substring(("Synced " + s.id() + ": ").length()));
+            if (last.message() != null) {
+                out.println("  reason       " + last.message());
+            }
+        }
+        out.println("  rejects      " + Render.number(s.rejects()) + (s.rejects() > 0 ? " (connector:rejects " + s.id() + ")" : ""));
+    }
+
+    @Descriptor("Shows the rows a source rejected, with the reason (connector:rejects --help for options)")
+    public void rejects(String... args) {
+        RejectsArgs a = Args.parse(new RejectsArgs(), args, System.out);
+        if (a == null) {
+            return;
+        }
+        List<Rejected> rejects = guard(() -> sync.rejects(a.id, Math.max(1, a.limit)));
+        List<List<Object>> rows = new ArrayList<>();
+        for (Rejected r : rejects) {
+            rows.add(List.of(WHEN.format(r.at()), r.reason(), r.raw() == null ? "" : r.raw()));
+        }
+        KpiTable table = new KpiTable("rejects", "Rejected by " + a.id + ", newest first",
+                List.of(KpiTable.Column.text("rejected_at", "REJECTED (UTC)"), KpiTable.Column.text("reason", "REASON"),
+                        KpiTable.Column.text("raw", "RAW ROW")), rows);
+        String text = switch (a.format) {
+            case json -> Json.write(Json.table(table));
+            case csv -> Csv.table(table);
+            case text -> rejects.isEmpty() ? "No rejects for " + a.id + "." : Render.table(shortened(table), "");
+        };
+        Output.write(a.output, text, rejects.size() + " rejects of " + a.id + " (" + a.format + ")");
+    }
+
+    @Descriptor("The ids of the configured sources, for completion")
+    public List<String> ids() {
+        return sync.sources().stream().map(SourceStatus::id).toList();
+    }
+
+    /** Raw rows cut to one short line for the screen; CSV and JSON keep them whole. */
+    private static KpiTable shortened(KpiTable t) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (List<Object> row : t.rows()) {
+            String raw = String.valueOf(row.get(2)).replace('\n', ' ').replace('\r', ' ');
+            rows.add(List.of(row.get(0), row.get(1), raw.length() > 80 ? raw.substring(0, 77) + "..." : raw));
+        }
+        return new KpiTable(t.name(), t.title(), t.columns(), rows);
+    }
+
+    static String every(Duration interval) {
+        if (interval == null || interval.isZero()) {
+            return "on demand";
+        }
+        long s = interval.toSeconds();
+        return s % 3600 == 0 ? s / 3600 + " h" : s % 60 == 0 ? s / 60 + " min" : s + " s";
+    }
+
+    private static <T> T guard(java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (UnknownSourceException e) {
+            throw new CommandError(e.getMessage());
+        }
+    }
+}
