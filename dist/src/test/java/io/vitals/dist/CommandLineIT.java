@@ -104,6 +104,11 @@ class CommandLineIT {
         Run help = vitals("--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("usage: vitals"), help.out());
+        // configuration files reach their components before a one-shot command runs
+        Run targets = vitals("kpi:targets");
+        assertEquals(0, targets.exit(), targets.err());
+        assertEquals(7, targets.out().lines().count(), "a header and the six shipped targets:\n" + targets.out());
+        assertTrue(targets.out().contains("vitals.target-nps.cfg"), targets.out());
         Run segment = vitals("kpi:compute", "customer-churn-rate", "--segment", "region=EMEA", "--segment", "plan=pro");
         assertEquals(0, segment.exit(), segment.err());
         assertTrue(segment.out().contains("plan=pro, region=EMEA"), segment.out());

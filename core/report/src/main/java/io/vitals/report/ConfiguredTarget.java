@@ -65,7 +65,8 @@ public class ConfiguredTarget {
     }
 
     static Target parse(Config c) {
-        String where = c.felix_fileinstall_filename().isBlank() ? "target configuration" : c.felix_fileinstall_filename();
+        String file = c.felix_fileinstall_filename();
+        String where = file.isBlank() ? "target configuration" : file.substring(file.lastIndexOf('/') + 1);
         if (c.kpi() == null || c.kpi().isBlank()) {
             throw new IllegalArgumentException(where + ": 'kpi' is missing; e.g. kpi = nps");
         }

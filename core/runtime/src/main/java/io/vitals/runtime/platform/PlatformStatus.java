@@ -13,6 +13,8 @@ import java.util.jar.JarFile;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
@@ -20,7 +22,11 @@ import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.resource.Namespace;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -37,13 +43,20 @@ public class PlatformStatus implements RuntimeStatus {
     @Reference
     private ServiceComponentRuntime scr;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configAdmin;
+
     private BundleContext context;
     private Path deploy;
+    private Path etc;
 
     @Activate
     void activate(BundleContext context) {
         this.context = context;
         this.deploy = deployFolder(context);
+        String home = context.getProperty("vitals.home");
+        this.etc = (home != null ? Path.of(home) : deploy.getParent() != null ? deploy.getParent() : deploy)
+                .resolve("etc").toAbsolutePath().normalize();
     }
 
     static Path deployFolder(BundleContext context) {
@@ -76,6 +89,9 @@ public class PlatformStatus implements RuntimeStatus {
                 return false; // SCR has not read its components yet
             }
         }
+        if (!configurationsApplied()) {
+            return false;
+        }
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
             if (!description.immediate) {
                 continue;
@@ -87,6 +103,76 @@ public class PlatformStatus implements RuntimeStatus {
             }
         }
         return true;
+    }
+
+    /**
+     * Every configuration file in etc/ and deploy/ has been read by FileInstall, and each
+     * configuration meant for a component has reached it (ConfigAdmin and SCR deliver them on
+     * their own threads, so a just-started runtime may not have its sources yet).
+     */
+    private boolean configurationsApplied() {
+        ConfigurationAdmin cm = configAdmin;
+        if (cm == null) {
+            return true;
+        }
+        Map<String, Configuration> byFile = new HashMap<>();
+        try {
+            Configuration[] all = cm.listConfigurations("(felix.fileinstall.filename=*)");
+            for (Configuration c : all == null ? new Configuration[0] : all) {
+                Object file = c.getProperties() == null ? null : c.getProperties().get("felix.fileinstall.filename");
+                Path path = file == null ? null : fileOf(file.toString());
+                if (path != null) {
+                    byFile.put(path.toString(), c);
+                }
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            return true; // nothing we can wait for
+        }
+        List<ComponentDescriptionDTO> descriptions = new ArrayList<>(scr.getComponentDescriptionDTOs());
+        for (Path file : configurationFiles()) {
+            Configuration c = byFile.get(file.toString());
+            if (c == null) {
+                return false; // FileInstall has not read it yet
+            }
+            String target = c.getFactoryPid() != null ? c.getFactoryPid() : c.getPid();
+            List<ComponentDescriptionDTO> users = descriptions.stream()
+                    .filter(d -> java.util.Arrays.asList(d.configurationPid).contains(target)).toList();
+            if (users.isEmpty()) {
+                continue; // not for a component
+            }
+            boolean applied = users.stream().flatMap(d -> scr.getComponentConfigurationDTOs(d).stream())
+                    .anyMatch(cc -> c.getPid().equals(cc.properties.get(Constants.SERVICE_PID))
+                            || pidList(cc.properties.get(Constants.SERVICE_PID)).contains(c.getPid()));
+            if (!applied) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> pidList(Object pids) {
+        if (pids instanceof String[] many) {
+            return List.of(many);
+        }
+        if (pids instanceof java.util.Collection<?> many) {
+            return many.stream().map(String::valueOf).toList();
+        }
+        return List.of();
+    }
+
+    private List<Path> configurationFiles() {
+        List<Path> files = new ArrayList<>();
+        for (Path dir : List.of(etc, deploy)) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.{cfg,config}")) {
+                stream.forEach(p -> files.add(p.toAbsolutePath().normalize()));
+            } catch (IOException e) {
+                // a folder we cannot list has nothing we can wait for
+            }
+        }
+        return files;
     }
 
     /** Active, or a fragment that is resolved, or a start that was tried and failed. */
