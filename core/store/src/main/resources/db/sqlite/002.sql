@@ -14,6 +14,8 @@ CREATE TABLE sync_rejects (
   reason       TEXT    NOT NULL
 );
 CREATE INDEX sync_rejects_by_source ON sync_rejects (source, id);
+-- A row rejected again on the next pass is not stored twice.
+CREATE INDEX sync_rejects_by_reason ON sync_rejects (source, reason);
 
 CREATE TABLE sync_runs (
   id           INTEGER PRIMARY KEY,

@@ -15,6 +15,12 @@ public interface Kpi {
     /** The service property that repeats {@code definition().id()}, for service filters. */
     String ID_PROPERTY = "vitals.kpi.id";
 
+    /** A service property naming where a KPI came from when that is not its bundle: a file's path. */
+    String ORIGIN_PROPERTY = "vitals.kpi.origin";
+
+    /** A service property with the time (epoch ms) a file-born KPI was last changed, which ranks it against others. */
+    String MODIFIED_PROPERTY = "vitals.kpi.modified";
+
     KpiDefinition definition();
 
     KpiResult compute(KpiQuery query);

@@ -25,4 +25,13 @@ public interface KpiRegistry {
 
     /** The customers behind a KPI's number. @throws UnknownKpiException when no installed KPI has this id */
     KpiTable customers(String id, KpiQuery query, DrillDown drillDown);
+
+    /**
+     * KPIs another KPI of the same id outranks: of two bundles the higher version (then the later
+     * install), otherwise the newer (file time or install time). Removing the winner brings them back.
+     */
+    List<ShadowedKpi> shadowed();
+
+    /** KPI files that could not be loaded, with the reason and the line. */
+    List<KpiProblem> problems();
 }

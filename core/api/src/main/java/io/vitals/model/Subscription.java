@@ -7,7 +7,8 @@ import java.util.Objects;
  * A span of recurring revenue: from {@code startedAt} (inclusive) to {@code endedAt} (exclusive;
  * {@code null} while it runs) the customer pays {@code mrrCents} a month. A plan change ends one
  * span and starts another; a trial or a free plan is a span with zero MRR. {@code amountCents} is
- * what one billing interval charges after discounts, without taxes or one-off fees.
+ * what one billing interval charges in all (every unit, after discounts, without taxes or one-off
+ * fees); {@code quantity} is the number of units (seats) it covers.
  */
 public record Subscription(long id, String source, String externalId, long customerId, String plan, String status,
         BillingInterval interval, int intervalCount, int quantity, long amountCents, String currency,
@@ -29,11 +30,15 @@ public record Subscription(long id, String source, String externalId, long custo
         }
     }
 
-    /** A subscription whose MRR is derived from its price by {@link BillingInterval#monthlyCents}. */
+    /**
+     * A subscription priced per unit: it charges {@code unitAmountCents} for each of {@code quantity}
+     * units every {@code intervalCount} intervals; its MRR is derived by {@link BillingInterval#monthlyCents}.
+     */
     public static Subscription priced(long id, String source, String externalId, long customerId, String plan,
-            String status, BillingInterval interval, int intervalCount, int quantity, long amountCents,
+            String status, BillingInterval interval, int intervalCount, int quantity, long unitAmountCents,
             String currency, Instant startedAt, Instant endedAt) {
         return new Subscription(id, source, externalId, customerId, plan, status, interval, intervalCount, quantity,
-                amountCents, currency, interval.monthlyCents(amountCents, intervalCount, quantity), startedAt, endedAt);
+                Math.multiplyExact(unitAmountCents, quantity), currency,
+                interval.monthlyCents(unitAmountCents, intervalCount, quantity), startedAt, endedAt);
     }
 }

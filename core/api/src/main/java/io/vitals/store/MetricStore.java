@@ -52,6 +52,14 @@ public interface MetricStore {
     KpiTable table(String name, String title, String sql, KpiQuery query, Map<String, ?> params,
             List<KpiTable.Column> columns, DrillDown order);
 
+    /**
+     * Checks, without running it, that the SQL is one query the store can run: it names tables and
+     * columns that exist and binds the parameters given.
+     *
+     * @throws io.vitals.kpi.InvalidQueryException with the database's reason when it is not
+     */
+    void prepare(String sql, Map<String, ?> params);
+
     /** The keys a segment may use: the customer columns and every customer attribute present. */
     SortedSet<String> segmentKeys();
 }

@@ -23,26 +23,30 @@ import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.Kpi;
 import io.vitals.kpi.KpiDefinition;
 import io.vitals.kpi.KpiInfo;
+import io.vitals.kpi.KpiProblem;
 import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiRegistry;
 import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.KpiSeries;
 import io.vitals.kpi.KpiTable;
+import io.vitals.kpi.ShadowedKpi;
 import io.vitals.kpi.UnknownKpiException;
 
 /**
  * The registry of installed KPIs. Every {@link Kpi} service is tracked as it is registered and
- * unregistered (a KPI bundle dropped into or removed from {@code deploy/}); when two offer the same
- * id, the one from the newer bundle version answers.
+ * unregistered (a KPI bundle or file dropped into or removed from {@code deploy/}). When several
+ * offer the same id, the highest version answers (a file's version is its {@code version:} field,
+ * 0.0.0 without one), then the newest (bundle install time or file time); the others are listed
+ * as shadowed and come back when the winner goes. Files that failed to load are tracked too.
  */
 @Component(service = KpiRegistry.class, immediate = true)
 public class KpiCatalogue implements KpiRegistry {
 
     /** A service property a KPI may set to say where it came from when that is not its bundle (a file). */
-    public static final String ORIGIN_PROPERTY = "vitals.kpi.origin";
+    public static final String ORIGIN_PROPERTY = Kpi.ORIGIN_PROPERTY;
 
     /** The definition is read on every use: a KPI reconfigured through ConfigAdmin describes its new parameters. */
-    private record Entry(Kpi kpi, String origin, Version version, long serviceId) {
+    private record Entry(Kpi kpi, String origin, Version version, long modified, long serviceId) {
         KpiInfo info() {
             return new KpiInfo(kpi.definition(), origin, version.toString());
         }
@@ -53,27 +57,60 @@ public class KpiCatalogue implements KpiRegistry {
     }
 
     private final Map<ServiceReference<Kpi>, Entry> entries = new ConcurrentHashMap<>();
+    private final List<KpiProblem> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addKpi(ServiceReference<Kpi> reference, Kpi kpi) {
         Bundle bundle = reference.getBundle();
-        Object origin = reference.getProperty(ORIGIN_PROPERTY);
-        Version version = bundle == null ? Version.emptyVersion : bundle.getVersion();
+        Object origin = reference.getProperty(Kpi.ORIGIN_PROPERTY);
+        Object modified = reference.getProperty(Kpi.MODIFIED_PROPERTY);
+        Object fileVersion = reference.getProperty("vitals.kpi.version");
+        Version version = origin != null ? Version.parseVersion(fileVersion == null ? "0.0.0" : fileVersion.toString())
+                : bundle == null ? Version.emptyVersion : bundle.getVersion();
         String from = origin != null ? origin.toString() : bundle == null ? "?" : bundle.getSymbolicName();
-        entries.put(reference, new Entry(kpi, from, version, (Long) reference.getProperty(Constants.SERVICE_ID)));
+        long time = modified instanceof Number n ? n.longValue() : bundle == null ? 0 : bundle.getLastModified();
+        entries.put(reference, new Entry(kpi, from, version, time, (Long) reference.getProperty(Constants.SERVICE_ID)));
     }
 
     void removeKpi(ServiceReference<Kpi> reference) {
         entries.remove(reference);
     }
 
-    /** Newest bundle version first, then the most recently registered service. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addProblem(KpiProblem problem) {
+        problems.add(problem);
+    }
+
+    void removeProblem(KpiProblem problem) {
+        problems.remove(problem);
+    }
+
+    /** Highest version first, then the newest, then the most recently registered service. */
     private static final Comparator<Entry> PREFERENCE = Comparator.comparing(Entry::version)
-            .thenComparingLong(Entry::serviceId).reversed();
+            .thenComparingLong(Entry::modified).thenComparingLong(Entry::serviceId).reversed();
 
     private Optional<Entry> winner(String id) {
         return entries.values().stream().filter(e -> e.id().equals(id)).min(PREFERENCE);
+    }
+
+    @Override
+    public List<ShadowedKpi> shadowed() {
+        List<ShadowedKpi> out = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            Entry top = winner(e.id()).orElse(e);
+            if (top != e) {
+                out.add(new ShadowedKpi(e.info(), top.info()));
+            }
+        }
+        out.sort(Comparator.comparing((ShadowedKpi s) -> s.kpi().id()).thenComparing(s -> s.kpi().origin()));
+        return out;
+    }
+
+    @Override
+    public List<KpiProblem> problems() {
+        return problems.stream().sorted(Comparator.comparing(KpiProblem::origin)).toList();
     }
 
     @Override

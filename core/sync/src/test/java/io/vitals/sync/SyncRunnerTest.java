@@ -203,6 +203,10 @@ class SyncRunnerTest {
         assertEquals(1, count("subscriptions"));
         assertEquals(2, count("survey_responses"), "the unmatched respondent is kept");
         assertEquals(4, store.rejectCount("crm"));
+
+        store.resetCursor("crm");
+        assertEquals(4, run(source).counts().rejected(), "a second pass rejects the same rows again...");
+        assertEquals(4, store.rejectCount("crm"), "...but keeps each bad row once");
     }
 
     static Subscription sub(String id, String currency) {

@@ -307,13 +307,19 @@ final class PageWriter {
         if (rejects.isEmpty()) {
             return;
         }
-        PreparedStatement ps = statement("INSERT INTO sync_rejects (source, rejected_ms, raw, reason) VALUES (?, ?, ?, ?)");
+        // The same row rejected for the same reason on an earlier pass is kept once, with its first time.
+        PreparedStatement ps = statement("INSERT INTO sync_rejects (source, rejected_ms, raw, reason) SELECT ?, ?, ?, ?"
+                + " WHERE NOT EXISTS (SELECT 1 FROM sync_rejects WHERE source = ? AND reason = ? AND "
+                + "NOT (" + dialect.distinct("raw", "?") + "))");
         long now = System.currentTimeMillis();
         for (String[] r : rejects) {
             ps.setString(1, source);
             ps.setLong(2, now);
             ps.setString(3, r[0]);
             ps.setString(4, r[1]);
+            ps.setString(5, source);
+            ps.setString(6, r[1]);
+            ps.setString(7, r[0]);
             ps.addBatch();
         }
         ps.executeBatch();

@@ -156,6 +156,19 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
     }
 
     @Override
+    public void prepare(String sql, Map<String, ?> params) {
+        Map<String, Object> bound = new HashMap<>(params);
+        bound.put("from", 0L);
+        bound.put("to", 0L);
+        try {
+            // EXPLAIN plans the statement without running it; the read-only connection refuses writes either way.
+            jdbi.useHandle(h -> h.createQuery("EXPLAIN " + sql).bindMap(bound).mapToMap().list());
+        } catch (JdbiException e) {
+            throw new InvalidQueryException(rootMessage(e).replaceFirst("^\\[SQLITE_ERROR\\] SQL error or missing database \\((.*)\\)$", "$1"));
+        }
+    }
+
+    @Override
     public SortedSet<String> segmentKeys() {
         return SegmentScope.knownKeys(attributeNames());
     }

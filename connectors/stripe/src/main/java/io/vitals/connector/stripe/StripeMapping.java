@@ -1,0 +1,555 @@
+package io.vitals.connector.stripe;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.vitals.connector.CustomerKey;
+import io.vitals.connector.SourceException;
+import io.vitals.connector.SourcePage;
+import io.vitals.model.BillingInterval;
+import io.vitals.model.Customer;
+import io.vitals.model.Invoice;
+import io.vitals.model.Subscription;
+
+/**
+ * Maps Stripe's customer, subscription and invoice objects (as their API documents them, old and
+ * new versions alike) to canonical records on a page; what it cannot map goes to the page's
+ * rejects with the reason.
+ */
+final class StripeMapping {
+
+    /** What mapping a subscription may have to read besides the list page. */
+    interface Lookup {
+        /** The coupon with this id, or null when Stripe has none. */
+        JsonNode coupon(String id) throws SourceException, InterruptedException;
+
+        /** The subscription's items after {@code afterItemId}, when its embedded list was cut short. */
+        List<JsonNode> itemsAfter(String subscriptionId, String afterItemId) throws SourceException, InterruptedException;
+    }
+
+    /** A row that cannot be mapped, with the reason in one line. */
+    static final class Unmappable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unmappable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    static final Set<String> INVOICE_STATUSES = Set.of("open", "paid", "void", "uncollectible");
+
+    /** The customer metadata keys that also fill the store's segment columns. */
+    static final List<String> SEGMENT_KEYS = List.of("plan", "region", "csm", "industry");
+
+    private final String source;
+    private final Clock clock;
+    private final Lookup lookup;
+
+    StripeMapping(String source, Clock clock, Lookup lookup) {
+        this.source = source;
+        this.clock = clock;
+        this.lookup = lookup;
+    }
+
+    // ---- customers
+
+    void customer(JsonNode c, SourcePage page) {
+        String raw = c.toString();
+        try {
+            String id = text(c, "id");
+            if (id == null) {
+                throw new Unmappable("customer without an id");
+            }
+            String what = "customer " + id;
+            if (c.path("deleted").asBoolean(false)) {
+                throw new Unmappable(what + " is deleted (\"deleted\": true)");
+            }
+            Long created = seconds(c, "created", what);
+            if (created == null) {
+                throw new Unmappable(what + ": created is missing");
+            }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            JsonNode metadata = c.path("metadata");
+            if (metadata.isObject()) {
+                for (Map.Entry<String, JsonNode> e : metadata.properties()) {
+                    if (!e.getValue().isNull()) {
+                        attributes.put(e.getKey(), e.getValue().asText());
+                    }
+                }
+            }
+            String country = text(c.path("address"), "country");
+            if (country != null && !country.isBlank()) {
+                attributes.put("country", country);
+            }
+            Customer customer = new Customer(0, source, id, text(c, "name"), text(c, "email"), Instant.ofEpochSecond(created),
+                    blankToNull(attributes.get("plan")), blankToNull(attributes.get("region")),
+                    blankToNull(attributes.get("csm")), blankToNull(attributes.get("industry")), attributes);
+            page.customer(customer, raw);
+        } catch (Unmappable e) {
+            page.reject(raw, e.getMessage());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            page.reject(raw, "customer " + text(c, "id") + ": " + e.getMessage());
+        }
+    }
+
+    // ---- subscriptions
+
+    /** One subscription item, priced for one billing interval, in the store's cents. */
+    private record Item(BillingInterval interval, int count, long cents, int quantity, String name) {
+    }
+
+    void subscription(JsonNode s, SourcePage page) throws SourceException, InterruptedException {
+        String raw = s.toString();
+        String id = text(s, "id");
+        try {
+            if (id == null) {
+                throw new Unmappable("subscription without an id");
+            }
+            List<Subscription> spans = spans(s, id, "subscription " + id);
+            CustomerKey customer = CustomerKey.of(source, idOf(s.get("customer")));
+            for (Subscription span : spans) {
+                page.subscription(span, customer, raw);
+            }
+        } catch (Unmappable e) {
+            page.reject(raw, e.getMessage());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            page.reject(raw, "subscription " + id + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The spans of one subscription: a zero-MRR trial span {@code <id>:trial} when it has a trial,
+     * then the paying span {@code <id>} from the trial's end (or its start date) to its end.
+     */
+    private List<Subscription> spans(JsonNode s, String id, String what)
+            throws Unmappable, SourceException, InterruptedException {
+        String customer = idOf(s.get("customer"));
+        if (customer == null) {
+            throw new Unmappable(what + ": customer is missing");
+        }
+        String status = text(s, "status");
+        if (status == null) {
+            throw new Unmappable(what + ": status is missing");
+        }
+        if (status.equals("incomplete") || status.equals("incomplete_expired")) {
+            throw new Unmappable(what + ": status " + status + " is no subscription yet (its first payment never succeeded)");
+        }
+        List<JsonNode> items = items(s, id);
+        if (items.isEmpty()) {
+            throw new Unmappable(what + ": it has no items");
+        }
+        String currency = text(s, "currency");
+        if (currency == null) {
+            JsonNode first = items.get(0);
+            currency = text(first.path("price").isObject() ? first.path("price") : first.path("plan"), "currency");
+        }
+        if (currency == null || currency.isBlank()) {
+            throw new Unmappable(what + ": currency is missing");
+        }
+
+        long started = required(s, "start_date", what, seconds(s, "created", what));
+        Long end = end(s, status, items, what);
+        long now = clock.instant().getEpochSecond();
+        long at = end != null && end <= now ? end - 1 : now; // discounts are weighed now, or at the last moment of an ended span
+
+        List<Item> priced = new ArrayList<>();
+        for (JsonNode item : items) {
+            priced.add(item(item, currency, at, what));
+        }
+        Item first = priced.get(0);
+        boolean uniform = priced.stream().allMatch(i -> i.interval() == first.interval() && i.count() == first.count());
+        BillingInterval interval = uniform ? first.interval() : BillingInterval.MONTH;
+        int count = uniform ? first.count() : 1;
+        long amount = 0;
+        int quantity = 0;
+        Set<String> names = new LinkedHashSet<>();
+        for (Item i : priced) {
+            // items billed on different intervals: each normalised to a month, the span is monthly
+            amount = Math.addExact(amount, uniform ? i.cents() : i.interval().monthlyCents(i.cents(), i.count(), 1));
+            quantity = Math.addExact(quantity, i.quantity());
+            if (i.name() != null) {
+                names.add(i.name());
+            }
+        }
+        String plan = names.isEmpty() ? null : String.join(" + ", names);
+
+        amount = discounted(discounts(s, what), amount, currency, at, what);
+
+        String code = StripeMoney.code(currency);
+        List<Subscription> spans = new ArrayList<>();
+        Long trialStart = seconds(s, "trial_start", what);
+        Long trialEnd = seconds(s, "trial_end", what);
+        long payingFrom = started;
+        if (trialStart != null && trialEnd != null && trialEnd > trialStart) {
+            long trialUntil = end != null && end < trialEnd ? Math.max(end, trialStart) : trialEnd;
+            spans.add(new Subscription(0, source, id + ":trial", 0, plan, "trialing", interval, count, quantity, 0, code, 0,
+                    Instant.ofEpochSecond(trialStart), Instant.ofEpochSecond(trialUntil)));
+            payingFrom = end != null && end < trialEnd ? end : trialEnd; // canceled in its trial: it never paid
+        }
+        boolean neverRan = end != null && end == payingFrom;
+        boolean paying = !neverRan && !status.equals("paused"); // paused: the trial ended without a way to pay
+        long mrr = paying ? interval.monthlyCents(amount, count, 1) : 0;
+        spans.add(new Subscription(0, source, id, 0, plan, status, interval, count, quantity, amount, code, mrr,
+                Instant.ofEpochSecond(payingFrom), end == null ? null : Instant.ofEpochSecond(end)));
+        return spans;
+    }
+
+    /** The subscription's items, with the rest fetched when the embedded list was cut short. */
+    private List<JsonNode> items(JsonNode s, String id) throws SourceException, InterruptedException {
+        List<JsonNode> items = new ArrayList<>();
+        JsonNode list = s.path("items");
+        list.path("data").forEach(items::add);
+        if (list.path("has_more").asBoolean(false) && !items.isEmpty()) {
+            items.addAll(lookup.itemsAfter(id, text(items.get(items.size() - 1), "id")));
+        }
+        if (items.isEmpty() && s.path("plan").isObject()) {
+            // a subscription of the old single-plan shape
+            items.add(s.deepCopy());
+        }
+        return items;
+    }
+
+    /** One item's price for one billing interval (unit amount times quantity), in cents. */
+    private Item item(JsonNode item, String currency, long at, String what)
+            throws Unmappable, SourceException, InterruptedException {
+        JsonNode price = item.path("price");
+        boolean legacy = !price.isObject();
+        if (legacy) {
+            price = item.path("plan"); // prices' forerunner: the amount and interval are on the plan itself
+        }
+        if (!price.isObject()) {
+            throw new Unmappable(what + ": item " + text(item, "id") + " has neither a price nor a plan");
+        }
+        String priceId = text(price, "id");
+        JsonNode recurring = legacy ? price : price.path("recurring");
+        if (!recurring.isObject() || text(recurring, "interval") == null) {
+            throw new Unmappable(what + ": price " + priceId + " is not recurring (recurring.interval is missing)");
+        }
+        if ("metered".equals(text(recurring, "usage_type"))) {
+            throw new Unmappable(what + ": price " + priceId + " is metered (usage_type metered): its amount depends on usage");
+        }
+        Long unit = number(price, legacy ? "amount" : "unit_amount", what);
+        if (unit == null) {
+            String scheme = text(price, "billing_scheme");
+            throw new Unmappable(what + ": price " + priceId + " has no " + (legacy ? "amount" : "unit_amount")
+                    + (scheme == null ? "" : " (billing_scheme " + scheme + ")") + ": tiered or decimal prices have no fixed amount");
+        }
+        if (unit < 0) {
+            throw new Unmappable(what + ": price " + priceId + " has a negative amount " + unit);
+        }
+        String priceCurrency = text(price, "currency");
+        if (priceCurrency != null && !priceCurrency.equalsIgnoreCase(currency)) {
+            throw new Unmappable(what + ": price " + priceId + " is in " + priceCurrency + ", the subscription in " + currency);
+        }
+        String intervalText = text(recurring, "interval");
+        BillingInterval interval = switch (intervalText) {
+            case "day" -> BillingInterval.DAY;
+            case "week" -> BillingInterval.WEEK;
+            case "month" -> BillingInterval.MONTH;
+            case "year" -> BillingInterval.YEAR;
+            default -> throw new Unmappable(what + ": price " + priceId + " has an unknown interval '" + intervalText + "'");
+        };
+        Long count = number(recurring, "interval_count", what);
+        if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
+            throw new Unmappable(what + ": price " + priceId + " has interval_count " + count);
+        }
+        Long quantity = number(item, "quantity", what);
+        if (quantity != null && (quantity < 0 || quantity > Integer.MAX_VALUE)) {
+            throw new Unmappable(what + ": item " + text(item, "id") + " has quantity " + quantity);
+        }
+        int q = quantity == null ? 1 : quantity.intValue();
+        long cents = StripeMoney.cents(Math.multiplyExact(unit, (long) q), currency);
+        cents = discounted(discounts(item, what), cents, currency, at, what); // discounts on this item alone
+        return new Item(interval, count == null ? 1 : count.intValue(), cents, q, name(price));
+    }
+
+    private static String name(JsonNode price) {
+        for (String field : List.of("nickname", "lookup_key")) {
+            String v = text(price, field);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        JsonNode product = price.path("product");
+        if (product.isObject() && text(product, "name") != null) {
+            return text(product, "name");
+        }
+        String productId = idOf(product);
+        return productId != null ? productId : text(price, "id");
+    }
+
+    /**
+     * Where the span ends: when it ended if canceled; when it is set to cancel otherwise
+     * ({@code cancel_at}, or the end of the current period with {@code cancel_at_period_end}, a
+     * field newer API versions keep on the items); null while it runs on.
+     */
+    private static Long end(JsonNode s, String status, List<JsonNode> items, String what) throws Unmappable {
+        if (status.equals("canceled")) {
+            Long ended = seconds(s, "ended_at", what);
+            if (ended == null) {
+                ended = seconds(s, "canceled_at", what);
+            }
+            if (ended == null) {
+                throw new Unmappable(what + ": status canceled but ended_at is missing");
+            }
+            return ended;
+        }
+        Long cancelAt = seconds(s, "cancel_at", what);
+        if (cancelAt != null) {
+            return cancelAt;
+        }
+        if (s.path("cancel_at_period_end").asBoolean(false)) {
+            Long periodEnd = seconds(s, "current_period_end", what);
+            for (JsonNode item : items) {
+                Long itemEnd = seconds(item, "current_period_end", what);
+                if (periodEnd == null || itemEnd != null && itemEnd > periodEnd) {
+                    periodEnd = itemEnd;
+                }
+            }
+            if (periodEnd == null) {
+                throw new Unmappable(what + ": cancel_at_period_end is set but current_period_end is missing");
+            }
+            return periodEnd;
+        }
+        return null;
+    }
+
+    /**
+     * The amount after the discounts in force at {@code at} (started by then, without an end or
+     * ending after it), applied in their order, never below zero.
+     */
+    private long discounted(List<JsonNode> discounts, long amount, String currency, long at, String what)
+            throws Unmappable, SourceException, InterruptedException {
+        for (JsonNode d : discounts) {
+            Long start = seconds(d, "start", what);
+            Long until = seconds(d, "end", what);
+            if (start != null && start > at || until != null && until <= at) {
+                continue;
+            }
+            JsonNode coupon = coupon(d, what);
+            String couponId = text(coupon, "id");
+            JsonNode percent = coupon.get("percent_off");
+            Long off = number(coupon, "amount_off", what);
+            if (percent != null && percent.isNumber()) {
+                BigDecimal p = percent.decimalValue();
+                if (p.signum() < 0 || p.compareTo(BigDecimal.valueOf(100)) > 0) {
+                    throw new Unmappable(what + ": coupon " + couponId + " has percent_off " + p);
+                }
+                amount = BigDecimal.valueOf(amount).multiply(BigDecimal.valueOf(100).subtract(p))
+                        .divide(BigDecimal.valueOf(100), 0, RoundingMode.HALF_UP).longValueExact();
+            } else if (off != null) {
+                String couponCurrency = text(coupon, "currency");
+                if (couponCurrency != null && !couponCurrency.equalsIgnoreCase(currency)) {
+                    // a coupon for several currencies keeps the others in currency_options
+                    off = number(coupon.path("currency_options").path(currency.toLowerCase(java.util.Locale.ROOT)), "amount_off", what);
+                    if (off == null) {
+                        throw new Unmappable(what + ": coupon " + couponId + " takes amount_off in " + couponCurrency
+                                + ", the subscription is in " + currency);
+                    }
+                }
+                if (off < 0) {
+                    throw new Unmappable(what + ": coupon " + couponId + " has a negative amount_off " + off);
+                }
+                amount = Math.max(0, amount - StripeMoney.cents(off, currency));
+            } else {
+                throw new Unmappable(what + ": coupon " + couponId + " has neither percent_off nor amount_off");
+            }
+        }
+        return amount;
+    }
+
+    /**
+     * A subscription's (or an item's) discounts as objects: the {@code discounts} array (expanded,
+     * or an id that the older singular {@code discount} spells out), else {@code discount}.
+     */
+    private static List<JsonNode> discounts(JsonNode s, String what) throws Unmappable {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode single = s.path("discount");
+        JsonNode many = s.path("discounts");
+        if (many.isArray() && !many.isEmpty()) {
+            for (JsonNode d : many) {
+                if (d.isObject()) {
+                    out.add(d);
+                } else if (single.isObject() && d.asText().equals(text(single, "id"))) {
+                    out.add(single);
+                } else {
+                    throw new Unmappable(what + ": discount " + d.asText() + " is not expanded (expand[]=data.discounts,"
+                            + " data.items.data.discounts)");
+                }
+            }
+        } else if (single.isObject()) {
+            out.add(single);
+        }
+        return out;
+    }
+
+    /** A discount's coupon: {@code coupon} (older API versions) or {@code source.coupon} (2025-09-30 on), fetched when only its id is there. */
+    private JsonNode coupon(JsonNode discount, String what) throws Unmappable, SourceException, InterruptedException {
+        JsonNode coupon = discount.path("coupon");
+        if (coupon.isMissingNode() || coupon.isNull()) {
+            coupon = discount.path("source").path("coupon");
+        }
+        if (coupon.isTextual()) {
+            JsonNode fetched = lookup.coupon(coupon.asText());
+            if (fetched == null) {
+                throw new Unmappable(what + ": coupon " + coupon.asText() + " of discount " + text(discount, "id") + " does not exist");
+            }
+            return fetched;
+        }
+        if (!coupon.isObject()) {
+            throw new Unmappable(what + ": discount " + text(discount, "id") + " has no coupon");
+        }
+        return coupon;
+    }
+
+    // ---- invoices
+
+    void invoice(JsonNode i, SourcePage page) {
+        String raw = i.toString();
+        String id = text(i, "id");
+        try {
+            if (id == null) {
+                throw new Unmappable("invoice without an id");
+            }
+            String what = "invoice " + id;
+            String customer = idOf(i.get("customer"));
+            if (customer == null) {
+                throw new Unmappable(what + ": customer is missing");
+            }
+            String status = text(i, "status");
+            if (status == null) {
+                throw new Unmappable(what + ": status is missing");
+            }
+            if (status.equals("draft")) {
+                throw new Unmappable(what + ": status draft is not final yet");
+            }
+            if (!INVOICE_STATUSES.contains(status)) {
+                throw new Unmappable(what + ": unknown status '" + status + "' (open, paid, void or uncollectible)");
+            }
+            long created = required(i, "created", what, null);
+            String currency = text(i, "currency");
+            if (currency == null || currency.isBlank()) {
+                throw new Unmappable(what + ": currency is missing");
+            }
+            long tax = tax(i, what);
+            long amount = amount(i, tax, what);
+            JsonNode paid = i.path("status_transitions");
+            Long paidAt = seconds(paid, "paid_at", what);
+            Long due = seconds(i, "due_date", what);
+            String reason = text(i, "billing_reason");
+            String kind = reason != null && reason.startsWith("subscription") ? "recurring" : "one_off";
+            String subscription = idOf(i.get("subscription"));
+            if (subscription == null) {
+                // 2025-03-31 on: the subscription is under parent.subscription_details
+                subscription = idOf(i.path("parent").path("subscription_details").get("subscription"));
+            }
+            Invoice invoice = new Invoice(0, source, id, 0, null, Instant.ofEpochSecond(created),
+                    due == null ? null : Instant.ofEpochSecond(due), paidAt == null ? null : Instant.ofEpochSecond(paidAt),
+                    StripeMoney.cents(amount, currency), StripeMoney.cents(tax, currency), StripeMoney.code(currency), status, kind);
+            page.invoice(invoice, CustomerKey.of(source, customer), subscription, raw);
+        } catch (Unmappable e) {
+            page.reject(raw, e.getMessage());
+        } catch (IllegalArgumentException | ArithmeticException | NullPointerException e) {
+            page.reject(raw, "invoice " + id + ": " + e.getMessage());
+        }
+    }
+
+    /** Tax: {@code tax} (older API versions), else the sum of {@code total_taxes} (2025-03-31 on), else 0. */
+    private static long tax(JsonNode i, String what) throws Unmappable {
+        Long tax = number(i, "tax", what);
+        if (tax != null) {
+            return tax;
+        }
+        long sum = 0;
+        for (JsonNode t : i.path("total_taxes")) {
+            Long a = number(t, "amount", what);
+            sum = Math.addExact(sum, a == null ? 0 : a);
+        }
+        return sum;
+    }
+
+    /** Without tax: {@code total_excluding_tax}, else subtotal less discounts, else total less tax. */
+    private static long amount(JsonNode i, long tax, String what) throws Unmappable {
+        Long excluding = number(i, "total_excluding_tax", what);
+        if (excluding != null) {
+            return excluding;
+        }
+        Long subtotal = number(i, "subtotal", what);
+        if (subtotal != null) {
+            long discounts = 0;
+            for (JsonNode d : i.path("total_discount_amounts")) {
+                Long a = number(d, "amount", what);
+                discounts = Math.addExact(discounts, a == null ? 0 : a);
+            }
+            return subtotal - discounts;
+        }
+        Long total = number(i, "total", what);
+        if (total != null) {
+            return total - tax;
+        }
+        throw new Unmappable(what + ": total_excluding_tax, subtotal and total are all missing");
+    }
+
+    // ---- JSON helpers
+
+    /** A field's text, or null when it is missing or null. */
+    static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    }
+
+    /** An id field that may be expanded to the object it names. */
+    static String idOf(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return null;
+        }
+        String id = v.isObject() ? text(v, "id") : v.isTextual() ? v.asText() : null;
+        return id == null || id.isBlank() ? null : id;
+    }
+
+    /** An integer field, or null when it is missing or null. */
+    static Long number(JsonNode node, String field, String what) throws Unmappable {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.asLong();
+        }
+        throw new Unmappable(what + ": " + field + " is not a whole number: " + v);
+    }
+
+    /** A time in epoch seconds, or null. */
+    static Long seconds(JsonNode node, String field, String what) throws Unmappable {
+        Long v = number(node, field, what);
+        if (v != null && v < 0) {
+            throw new Unmappable(what + ": " + field + " is not a time: " + v);
+        }
+        return v;
+    }
+
+    private static long required(JsonNode node, String field, String what, Long fallback) throws Unmappable {
+        Long v = seconds(node, field, what);
+        if (v == null) {
+            v = fallback;
+        }
+        if (v == null) {
+            throw new Unmappable(what + ": " + field + " is missing");
+        }
+        return v;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

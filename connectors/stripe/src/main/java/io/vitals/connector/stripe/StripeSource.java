@@ -1,0 +1,308 @@
+package io.vitals.connector.stripe;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vitals.connector.Secret;
+import io.vitals.connector.Source;
+import io.vitals.connector.SourceException;
+import io.vitals.connector.SourceHttp;
+import io.vitals.connector.SourceIds;
+import io.vitals.connector.SourcePage;
+import io.vitals.connector.SyncContext;
+
+/**
+ * A Stripe account as a source: its customers, its subscriptions (every status, as spans of MRR)
+ * and its invoices, read page by page from Stripe's REST API. Configured by
+ * {@code etc/vitals.source.stripe-<id>.cfg}:
+ *
+ * <pre>
+ * apiKey = env:STRIPE_API_KEY
+ * interval = 3600
+ * </pre>
+ *
+ * A sync reads the lists in the order customers, subscriptions, invoices (so records find their
+ * customers), one committed page per API page; the cursor names the list and the last id
+ * committed, so a sync that died resumes at the next page. A pass that read every list ends; the
+ * next sync starts a new pass, where rows that did not change count as unchanged.
+ */
+@Component(service = Source.class, configurationPid = StripeSource.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = StripeSource.Config.class, factory = true)
+public class StripeSource implements Source {
+
+    static final String PID = "vitals.source.stripe";
+    static final String KIND = "stripe";
+    /** The lists in the order a pass reads them. */
+    static final List<String> LISTS = List.of("customers", "subscriptions", "invoices");
+    static final String DEFAULT_BASE_URL = "https://api.stripe.com";
+
+    @ObjectClassDefinition(name = "Source: Stripe", description = "Customers, subscriptions and invoices of one Stripe account,"
+            + " read from Stripe's REST API. One file etc/vitals.source.stripe-<id>.cfg per account.")
+    public @interface Config {
+        @AttributeDefinition(name = "Source id", description = "The source's id; empty: the part of the file name after"
+                + " 'vitals.source.stripe-' (vitals.source.stripe-billing.cfg is the source 'billing').")
+        String id() default "";
+
+        @AttributeDefinition(name = "API key", description = "Where the secret API key is (a restricted key with read access"
+                + " to customers, subscriptions, invoices and coupons is enough): env:VARIABLE or"
+                + " file:path/to/secrets.properties#key, a relative path being under the Vitals home. Never the key itself.")
+        String apiKey() default "";
+
+        @AttributeDefinition(name = "Base URL", description = "Stripe's API address; https, or http on a loopback address for tests.")
+        String baseUrl() default DEFAULT_BASE_URL;
+
+        @AttributeDefinition(name = "Page size", description = "Objects per API page (Stripe's limit, 1 to 100); one page is one commit.",
+                min = "1", max = "100")
+        int pageSize() default 100;
+
+        @AttributeDefinition(name = "Objects", description = "Which lists to read, comma-separated: customers, subscriptions,"
+                + " invoices. A pass always reads them in that order.")
+        String objects() default "customers,subscriptions,invoices";
+
+        @AttributeDefinition(name = "Interval", description = "Seconds between syncs on the source's own; 0 syncs only on demand.",
+                min = "0")
+        long interval() default 0;
+
+        @AttributeDefinition(name = "Timeout", description = "Seconds to wait for Stripe to connect and to answer one request.",
+                min = "1")
+        int timeoutSeconds() default 30;
+
+        @AttributeDefinition(name = "API version", description = "Stripe-Version header to send, such as 2025-03-31.basil;"
+                + " empty: the account's default version. Older and newer versions are both understood.")
+        String apiVersion() default "";
+
+        @AttributeDefinition(name = "Configuration file", description = "Set by FileInstall: the file this configuration came from.")
+        String felix_fileinstall_filename() default "";
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final String id;
+    private final Secret apiKey;
+    private final String baseUrl;
+    private final int pageSize;
+    private final List<String> lists;
+    private final Duration interval;
+    private final Duration timeout;
+    private final String apiVersion;
+    private final Map<String, String> settings;
+
+    private volatile SourceHttp.Sleeper sleeper;
+    private volatile Clock clock = Clock.systemUTC();
+
+    @Activate
+    public StripeSource(Config config, BundleContext context) {
+        this(config, home(context));
+    }
+
+    /** @throws IllegalArgumentException naming the key that is wrong and what would be right */
+    StripeSource(Config config, Path home) {
+        this.id = SourceIds.of(config.id(), config.felix_fileinstall_filename());
+        if (config.apiKey() == null || config.apiKey().isBlank()) {
+            throw new IllegalArgumentException("apiKey is required: apiKey = env:STRIPE_API_KEY or apiKey = file:etc/secrets.properties#stripe");
+        }
+        this.apiKey = Secret.parse("apiKey", config.apiKey(), home);
+        this.baseUrl = baseUrl(config.baseUrl());
+        if (config.pageSize() < 1 || config.pageSize() > 100) {
+            throw new IllegalArgumentException("pageSize must be from 1 to 100 (Stripe's limit); got " + config.pageSize());
+        }
+        this.pageSize = config.pageSize();
+        this.lists = lists(config.objects());
+        if (config.interval() < 0) {
+            throw new IllegalArgumentException("interval must be 0 (only on demand) or a number of seconds; got " + config.interval());
+        }
+        this.interval = Duration.ofSeconds(config.interval());
+        if (config.timeoutSeconds() < 1) {
+            throw new IllegalArgumentException("timeoutSeconds must be at least 1; got " + config.timeoutSeconds());
+        }
+        this.timeout = Duration.ofSeconds(config.timeoutSeconds());
+        String version = config.apiVersion() == null ? "" : config.apiVersion().trim();
+        if (!version.matches("[A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("apiVersion must be a Stripe API version such as 2025-03-31.basil, or empty; got '" + version + "'");
+        }
+        this.apiVersion = version;
+
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("id", id);
+        s.put("apiKey", apiKey.reference());
+        s.put("baseUrl", baseUrl);
+        s.put("pageSize", String.valueOf(pageSize));
+        s.put("objects", String.join(",", lists));
+        s.put("interval", String.valueOf(config.interval()));
+        s.put("timeoutSeconds", String.valueOf(config.timeoutSeconds()));
+        s.put("apiVersion", apiVersion);
+        this.settings = Collections.unmodifiableMap(s);
+    }
+
+    private static Path home(BundleContext context) {
+        String home = context == null ? null : context.getProperty("vitals.home");
+        return home == null || home.isBlank() ? null : Path.of(home);
+    }
+
+    private static String baseUrl(String configured) {
+        String url = configured == null || configured.isBlank() ? DEFAULT_BASE_URL : configured.trim();
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("baseUrl must be a URL such as " + DEFAULT_BASE_URL + "; got '" + configured + "'");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("baseUrl must be a URL such as " + DEFAULT_BASE_URL + "; got '" + configured + "'");
+        }
+        if (scheme.equals("http") && !loopback(uri.getHost())) {
+            throw new IllegalArgumentException("baseUrl must use https (the API key travels with every request); plain http only on"
+                    + " a loopback address such as http://127.0.0.1:12111; got '" + configured + "'");
+        }
+        return url;
+    }
+
+    private static boolean loopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    }
+
+    private static List<String> lists(String configured) {
+        Set<String> wanted = new java.util.HashSet<>();
+        for (String part : (configured == null ? "" : configured).split("[,\\s]+")) {
+            String p = part.trim().toLowerCase(Locale.ROOT);
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (!LISTS.contains(p)) {
+                throw new IllegalArgumentException("objects must list some of customers, subscriptions, invoices; got '" + part.trim() + "'");
+            }
+            wanted.add(p);
+        }
+        if (wanted.isEmpty()) {
+            throw new IllegalArgumentException("objects must list some of customers, subscriptions, invoices; got nothing");
+        }
+        List<String> ordered = new ArrayList<>();
+        for (String l : LISTS) {
+            if (wanted.contains(l)) {
+                ordered.add(l);
+            }
+        }
+        return List.copyOf(ordered);
+    }
+
+    /** For tests: waits between retries differently (and lets them see the waits asked for). */
+    StripeSource sleeper(SourceHttp.Sleeper sleeper) {
+        this.sleeper = sleeper;
+        return this;
+    }
+
+    /** For tests: the "now" discounts are in force at. */
+    StripeSource clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public void sync(SyncContext context) throws Exception {
+        if (context.stopping()) {
+            return;
+        }
+        SourceHttp.Sleeper s = sleeper;
+        SourceHttp http = s == null ? new SourceHttp(context.retryPolicy(), timeout, context::stopping)
+                : new SourceHttp(context.retryPolicy(), timeout, context::stopping, s);
+        StripeClient client = new StripeClient(http, baseUrl, apiKey.reveal(), apiVersion, JSON, pageSize);
+        StripeMapping mapping = new StripeMapping(id, clock, client);
+
+        StripeCursor at = StripeCursor.resume(context.cursor(), lists, JSON);
+        for (int l = lists.indexOf(at.list()); l < lists.size(); l++) {
+            String list = lists.get(l);
+            String after = list.equals(at.list()) ? at.after() : null;
+            boolean restarted = false;
+            while (true) {
+                if (context.stopping()) {
+                    return;
+                }
+                JsonNode answer;
+                try {
+                    answer = client.page(list, after);
+                } catch (SourceException e) {
+                    if (after != null && !restarted && (e.status() == 400 || e.status() == 404)) {
+                        // the object the cursor names is gone (deleted since): this list again from its start
+                        after = null;
+                        restarted = true;
+                        continue;
+                    }
+                    throw e;
+                }
+                JsonNode data = answer.path("data");
+                if (!data.isArray()) {
+                    throw new SourceException("the answer from " + baseUrl + "/v1/" + list + " is no list (no \"data\" array)");
+                }
+                SourcePage page = new SourcePage().read(data.size());
+                for (JsonNode object : data) {
+                    switch (list) {
+                        case "customers" -> mapping.customer(object, page);
+                        case "subscriptions" -> mapping.subscription(object, page);
+                        default -> mapping.invoice(object, page);
+                    }
+                }
+                String last = data.isEmpty() ? null : StripeMapping.text(data.get(data.size() - 1), "id");
+                boolean more = answer.path("has_more").asBoolean(false) && last != null;
+                StripeCursor next = more ? new StripeCursor(list, last)
+                        : l + 1 < lists.size() ? StripeCursor.start(lists.get(l + 1)) : StripeCursor.done();
+                context.commit(page.cursor(next.toJson(JSON)));
+                if (!more) {
+                    break;
+                }
+                after = last;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "stripe source " + id;
+    }
+}
