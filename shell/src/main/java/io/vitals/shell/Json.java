@@ -13,12 +13,14 @@ import io.vitals.connector.SourceStatus;
 import io.vitals.kpi.KpiDefinition;
 import io.vitals.kpi.KpiInfo;
 import io.vitals.kpi.KpiParameter;
+import io.vitals.kpi.KpiProblem;
 import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiReport;
 import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.KpiSeries;
 import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Period;
+import io.vitals.kpi.ShadowedKpi;
 import io.vitals.kpi.Target;
 
 /** The machine-readable form of KPI answers, for scripts ({@code --format json}). */
@@ -164,10 +166,22 @@ final class Json {
         return o;
     }
 
-    static ArrayNode list(List<KpiInfo> kpis) {
+    /** Every KPI the registry knows: active ones, shadowed ones (with the winner), and files that failed. */
+    static ArrayNode list(List<KpiInfo> kpis, List<ShadowedKpi> shadowed, List<KpiProblem> failed) {
         ArrayNode a = MAPPER.createArrayNode();
         for (KpiInfo info : kpis) {
-            a.add(info(info));
+            a.add(info(info).put("status", "active"));
+        }
+        for (ShadowedKpi s : shadowed) {
+            a.add(info(s.kpi()).put("status", "shadowed").put("shadowedBy", s.by().origin() + " " + s.by().version()));
+        }
+        for (KpiProblem p : failed) {
+            ObjectNode o = a.addObject();
+            o.put("id", p.id());
+            o.put("status", "failed");
+            o.put("origin", p.origin());
+            o.put("line", p.line());
+            o.put("reason", p.reason());
         }
         return a;
     }

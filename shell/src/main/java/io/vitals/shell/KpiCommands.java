@@ -12,6 +12,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import io.vitals.kpi.Category;
 import io.vitals.kpi.DrillDown;
@@ -20,6 +22,7 @@ import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.KpiDefinition;
 import io.vitals.kpi.KpiInfo;
 import io.vitals.kpi.KpiParameter;
+import io.vitals.kpi.KpiProblem;
 import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiRegistry;
 import io.vitals.kpi.KpiResult;
@@ -27,7 +30,9 @@ import io.vitals.kpi.KpiSeries;
 import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Period;
 import io.vitals.kpi.Segment;
+import io.vitals.kpi.ShadowedKpi;
 import io.vitals.kpi.UnknownKpiException;
+import io.vitals.runtime.RuntimeStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -131,6 +136,9 @@ public class KpiCommands {
     private final KpiRegistry registry;
     private final BundleContext context;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile RuntimeStatus status;
+
     @Activate
     public KpiCommands(@Reference KpiRegistry registry, BundleContext context) {
         this.registry = registry;
@@ -150,12 +158,15 @@ public class KpiCommands {
             return;
         }
         List<KpiInfo> kpis = registry.list();
+        List<ShadowedKpi> shadowed = registry.shadowed();
+        List<KpiProblem> failed = registry.problems();
+        List<RuntimeStatus.DeployProblem> deployProblems = status == null ? List.of() : status.problems();
         if (a.format == Format.json) {
-            System.out.println(Json.write(Json.list(kpis)));
+            System.out.println(Json.write(Json.list(kpis, shadowed, failed)));
             return;
         }
-        if (kpis.isEmpty()) {
-            System.out.println("No KPIs installed. Drop KPI bundles into deploy/.");
+        if (kpis.isEmpty() && failed.isEmpty()) {
+            System.out.println("No KPIs installed. Drop KPI bundles or .kpi files into deploy/.");
             return;
         }
         Category current = null;
@@ -169,9 +180,32 @@ public class KpiCommands {
             }
             rows.add(List.of("  " + d.id(), d.name(), d.unit().label(), info.origin() + " " + info.version()));
         }
-        System.out.print(Render.table(List.of("ID", "NAME", "UNIT", "BUNDLE"), rows, List.of(), ""));
+        System.out.print(Render.table(List.of("ID", "NAME", "UNIT", "FROM"), rows, List.of(), ""));
+        if (!shadowed.isEmpty()) {
+            System.out.println();
+            System.out.println("Shadowed (another KPI with the same id is newer; remove it and these come back)");
+            List<List<String>> lines = new ArrayList<>();
+            for (ShadowedKpi sk : shadowed) {
+                lines.add(List.of("  " + sk.kpi().id(), sk.kpi().origin() + " " + sk.kpi().version(),
+                        "shadowed by " + sk.by().origin() + " " + sk.by().version()));
+            }
+            System.out.print(Render.table(null, lines, List.of(), ""));
+        }
+        if (!failed.isEmpty() || !deployProblems.isEmpty()) {
+            System.out.println();
+            System.out.println("Failed (nothing else is affected)");
+            List<List<String>> lines = new ArrayList<>();
+            for (KpiProblem p : failed) {
+                lines.add(List.of("  " + (p.id() == null ? "?" : p.id()), p.origin() + (p.line() > 0 ? ":" + p.line() : ""), p.reason()));
+            }
+            for (RuntimeStatus.DeployProblem p : deployProblems) {
+                lines.add(List.of("  ?", p.location(), p.reason()));
+            }
+            System.out.print(Render.table(null, lines, List.of(), ""));
+        }
         System.out.println();
-        System.out.println(kpis.size() + " KPIs. kpi:info <id> explains one; kpi:compute <id> computes it.");
+        System.out.println(kpis.size() + " KPIs" + (failed.isEmpty() && deployProblems.isEmpty() ? "" : ", "
+                + (failed.size() + deployProblems.size()) + " failed") + ". kpi:info <id> explains one; kpi:compute <id> computes it.");
     }
 
     @Descriptor("Shows a KPI's definition, formula and parameters (kpi:info --help for options)")
@@ -212,6 +246,8 @@ public class KpiCommands {
                     + " (default " + d.drillDowns().get(0) + ")");
         }
         out.println("  from         " + info.origin() + " " + info.version());
+        registry.shadowed().stream().filter(sk -> sk.kpi().id().equals(d.id())).forEach(sk ->
+                out.println("  shadows      " + sk.kpi().origin() + " " + sk.kpi().version()));
     }
 
     @Descriptor("Computes a KPI for a period and segment, or as a series (kpi:compute --help for options)")

@@ -53,12 +53,13 @@ public interface MetricStore {
             List<KpiTable.Column> columns, DrillDown order);
 
     /**
-     * Checks, without running it, that the SQL is one query the store can run: it names tables and
-     * columns that exist and binds the parameters given.
+     * Checks that the SQL is a query the store can run, on a read-only connection and without
+     * reading any rows: it names tables and columns that exist and binds the parameters given.
      *
+     * @return the labels of the columns it answers
      * @throws io.vitals.kpi.InvalidQueryException with the database's reason when it is not
      */
-    void prepare(String sql, Map<String, ?> params);
+    List<String> prepare(String sql, Map<String, ?> params);
 
     /** The keys a segment may use: the customer columns and every customer attribute present. */
     SortedSet<String> segmentKeys();

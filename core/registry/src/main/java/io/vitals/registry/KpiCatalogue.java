@@ -46,9 +46,9 @@ public class KpiCatalogue implements KpiRegistry {
     public static final String ORIGIN_PROPERTY = Kpi.ORIGIN_PROPERTY;
 
     /** The definition is read on every use: a KPI reconfigured through ConfigAdmin describes its new parameters. */
-    private record Entry(Kpi kpi, String origin, Version version, long modified, long serviceId) {
+    private record Entry(Kpi kpi, String origin, Version version, String shown, long modified, long serviceId) {
         KpiInfo info() {
-            return new KpiInfo(kpi.definition(), origin, version.toString());
+            return new KpiInfo(kpi.definition(), origin, shown);
         }
 
         String id() {
@@ -70,7 +70,11 @@ public class KpiCatalogue implements KpiRegistry {
                 : bundle == null ? Version.emptyVersion : bundle.getVersion();
         String from = origin != null ? origin.toString() : bundle == null ? "?" : bundle.getSymbolicName();
         long time = modified instanceof Number n ? n.longValue() : bundle == null ? 0 : bundle.getLastModified();
-        entries.put(reference, new Entry(kpi, from, version, time, (Long) reference.getProperty(Constants.SERVICE_ID)));
+        // a file without a version of its own is known by its time
+        String shown = origin != null && fileVersion == null
+                ? java.time.Instant.ofEpochMilli(time).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()
+                : version.toString();
+        entries.put(reference, new Entry(kpi, from, version, shown, time, (Long) reference.getProperty(Constants.SERVICE_ID)));
     }
 
     void removeKpi(ServiceReference<Kpi> reference) {

@@ -15,6 +15,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
@@ -89,7 +90,7 @@ public class PlatformStatus implements RuntimeStatus {
                 return false; // SCR has not read its components yet
             }
         }
-        if (!configurationsApplied()) {
+        if (!configurationsApplied() || !kpiFilesLoaded()) {
             return false;
         }
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
@@ -146,6 +147,32 @@ public class PlatformStatus implements RuntimeStatus {
             if (!applied) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /** Every declared KPI file in deploy/ has become a KPI or a problem (a service naming the file as its origin). */
+    private boolean kpiFilesLoaded() {
+        List<String> origins = new ArrayList<>();
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences((String) null, "(vitals.kpi.origin=*)");
+            for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+                origins.add(String.valueOf(ref.getProperty("vitals.kpi.origin")));
+            }
+        } catch (InvalidSyntaxException e) {
+            return true;
+        }
+        if (!Files.isDirectory(deploy)) {
+            return true;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(deploy, "*.kpi")) {
+            for (Path file : files) {
+                if (origins.stream().noneMatch(o -> file.toAbsolutePath().normalize().endsWith(o))) {
+                    return false;
+                }
+            }
+        } catch (IOException e) {
+            return true;
         }
         return true;
     }

@@ -156,16 +156,32 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
     }
 
     @Override
-    public void prepare(String sql, Map<String, ?> params) {
+    public List<String> prepare(String sql, Map<String, ?> params) {
         Map<String, Object> bound = new HashMap<>(params);
         bound.put("from", 0L);
         bound.put("to", 0L);
         try {
-            // EXPLAIN plans the statement without running it; the read-only connection refuses writes either way.
-            jdbi.useHandle(h -> h.createQuery("EXPLAIN " + sql).bindMap(bound).mapToMap().list());
+            // LIMIT 0 makes the database plan the query and name its columns without reading a row.
+            return jdbi.withHandle(h -> h.createQuery("SELECT * FROM (\n" + sql + "\n) vitals_probe LIMIT 0").bindMap(bound)
+                    .scanResultSet((supplier, ctx) -> {
+                        java.sql.ResultSetMetaData md = supplier.get().getMetaData();
+                        List<String> labels = new ArrayList<>();
+                        for (int i = 1; i <= md.getColumnCount(); i++) {
+                            labels.add(md.getColumnLabel(i));
+                        }
+                        return labels;
+                    }));
         } catch (JdbiException e) {
-            throw new InvalidQueryException(rootMessage(e).replaceFirst("^\\[SQLITE_ERROR\\] SQL error or missing database \\((.*)\\)$", "$1"));
+            throw new InvalidQueryException(databaseReason(e));
         }
+    }
+
+    /** The database's own words: "no such column: amount", without the driver's wrapping. */
+    static String databaseReason(Throwable e) {
+        String message = rootMessage(e);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\[SQLITE_[A-Z_]+\\][^(]*\\((.*)\\)$", java.util.regex.Pattern.DOTALL)
+                .matcher(message);
+        return m.matches() ? m.group(1) : message;
     }
 
     @Override

@@ -83,7 +83,7 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore {
         return store.table(name, title, sql, query, params, columns, order);
     }
     @Override public SortedSet<String> segmentKeys() { return store.segmentKeys(); }
-    @Override public void prepare(String sql, Map<String, ?> params) { store.prepare(sql, params); }
+    @Override public List<String> prepare(String sql, Map<String, ?> params) { return store.prepare(sql, params); }
     @Override public Batch batch() { return store.batch(); }
     @Override public void deleteSource(String source) { store.deleteSource(source); }
     @Override public boolean isEmpty() { return store.isEmpty(); }
