@@ -113,12 +113,17 @@ public class ConnectorCommands {
             SyncReport last = s.last();
             PageCounts c = last == null ? PageCounts.NONE : last.counts();
             rows.add(List.of(s.id(), s.kind(), every(s.interval()), last == null ? "never" : WHEN.format(last.finished()),
-                    s.running() ? "running" : last == null ? "" : last.outcome().name().toLowerCase(Locale.ROOT),
+                    s.problem() != null ? "misconfigured" : s.running() ? "running" : last == null ? "" : last.outcome().name().toLowerCase(Locale.ROOT),
                     Render.number(c.read()), Render.number(c.inserted()), Render.number(c.updated()), Render.number(c.unchanged()),
                     Render.number(c.rejected()), Render.number(s.rejects())));
         }
         System.out.print(Render.table(List.of("ID", "KIND", "EVERY", "LAST SYNC (UTC)", "STATUS", "READ", "INSERTED", "UPDATED",
                 "UNCHANGED", "REJECTED", "ALL REJECTS"), rows, List.of(5, 6, 7, 8, 9, 10), ""));
+        for (SourceStatus s : sources) {
+            if (s.problem() != null) {
+                System.out.println(s.id() + " is misconfigured: " + s.problem());
+            }
+        }
     }
 
     @Descriptor("Syncs a source now, with progress (connector:sync --help for options)")
@@ -150,7 +155,7 @@ public class ConnectorCommands {
         out.println(closing(report));
         if (report.outcome() == SyncReport.Outcome.FAILED) {
             throw new CommandError("sync of " + a.id + " failed: " + report.message()
-                    + "; what was read before stays, and the next sync resumes from there");
+                    + (report.counts().read() > 0 ? "; what it committed stays, and the next sync resumes from there" : ""));
         }
     }
 
@@ -183,6 +188,9 @@ public class ConnectorCommands {
         }
         PrintStream out = System.out;
         out.println(s.id() + " (" + s.kind() + ")" + (s.running() ? ", syncing now" : ""));
+        if (s.problem() != null) {
+            out.println("  PROBLEM      " + s.problem());
+        }
         out.println("  every        " + every(s.interval()));
         for (Map.Entry<String, String> setting : new java.util.TreeMap<>(s.settings()).entrySet()) {
             out.println("  " + String.format("%-12s ", setting.getKey()) + setting.getValue());

@@ -132,6 +132,7 @@ final class Json {
         o.put("running", s.running());
         o.put("cursor", s.cursor());
         o.put("rejects", s.rejects());
+        o.put("problem", s.problem());
         if (s.last() != null) {
             ObjectNode last = o.putObject("lastSync");
             last.put("started", s.last().started().toString());

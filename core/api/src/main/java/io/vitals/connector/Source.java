@@ -28,6 +28,14 @@ public interface Source {
     Duration interval();
 
     /**
+     * Why this source cannot sync as configured (a missing key, a value that makes no sense), or
+     * empty. A source with a problem is still listed, so its user sees the reason where they look.
+     */
+    default java.util.Optional<String> problem() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Reads from the outside world, starting after {@code context.cursor()}, and commits what it
      * read page by page through the context. Returns normally when it has read everything there
      * is (or when {@code context.stopping()} asked it to stop); throws when the source failed.

@@ -5,5 +5,5 @@ import java.util.Map;
 
 /** A source as {@code connector:list} and {@code connector:status} show it. */
 public record SourceStatus(String id, String kind, Map<String, String> settings, Duration interval, boolean running,
-        SyncReport last, long rejects, String cursor) {
+        SyncReport last, long rejects, String cursor, String problem) {
 }

@@ -13,11 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -47,8 +43,6 @@ import io.vitals.connector.SyncContext;
  * committed, so a sync that died resumes at the next page. A pass that read every list ends; the
  * next sync starts a new pass, where rows that did not change count as unchanged.
  */
-@Component(service = Source.class, configurationPid = StripeSource.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = StripeSource.Config.class, factory = true)
 public class StripeSource implements Source {
 
     static final String PID = "vitals.source.stripe";
@@ -111,11 +105,6 @@ public class StripeSource implements Source {
     private volatile SourceHttp.Sleeper sleeper;
     private volatile Clock clock = Clock.systemUTC();
 
-    @Activate
-    public StripeSource(Config config, BundleContext context) {
-        this(config, home(context));
-    }
-
     /** @throws IllegalArgumentException naming the key that is wrong and what would be right */
     StripeSource(Config config, Path home) {
         this.id = SourceIds.of(config.id(), config.felix_fileinstall_filename());
@@ -155,7 +144,7 @@ public class StripeSource implements Source {
         this.settings = Collections.unmodifiableMap(s);
     }
 
-    private static Path home(BundleContext context) {
+    static Path home(BundleContext context) {
         String home = context == null ? null : context.getProperty("vitals.home");
         return home == null || home.isBlank() ? null : Path.of(home);
     }

@@ -106,13 +106,27 @@ public class OneLineLog implements LogListener {
         earlier.forEach(this::logged);
     }
 
+    /** Root causes printed lately: one mistake reported by SCR, the framework and a consumer is one line. */
+    private final java.util.Map<String, Long> recentCauses = new java.util.LinkedHashMap<>();
+
+    private boolean alreadySaid(LogEntry entry) {
+        Throwable e = entry.getException();
+        if (e == null) {
+            return false;
+        }
+        String cause = rootMessage(e);
+        long now = entry.getTime();
+        recentCauses.values().removeIf(at -> now - at > 5_000);
+        return recentCauses.put(cause, now) != null;
+    }
+
     @Override
     public synchronized void logged(LogEntry entry) {
         LogLevel level = entry.getLogLevel();
         if (level == LogLevel.AUDIT) {
             // what the platform tells its user (a dataset being loaded): the message alone
             System.err.println("vitals: " + entry.getMessage());
-        } else if (consoleLevel.implies(level)) {
+        } else if (consoleLevel.implies(level) && !alreadySaid(entry)) {
             System.err.println("vitals: " + level.name().toLowerCase(Locale.ROOT) + ": " + oneLine(entry));
         }
         if (file != null && fileLevel.implies(level)) {

@@ -115,6 +115,11 @@ public class SyncEngine implements SyncService {
             policyOption = ReferencePolicyOption.GREEDY)
     void addSource(Source source) {
         Handle handle = new Handle(source);
+        source.problem().ifPresent(problem -> {
+            if (log != null) {
+                log.warn("Source {} ({}) is misconfigured: {}", source.id(), source.kind(), problem);
+            }
+        });
         Handle earlier = handles.putIfAbsent(source.id(), handle);
         if (earlier != null) {
             if (log != null) {
@@ -145,7 +150,7 @@ public class SyncEngine implements SyncService {
     private void scheduled(Handle handle) {
         if (handle.running.tryLock()) {
             try {
-                run(handle, SyncListener.NONE);
+                run(handle, SyncListener.NONE, true);
             } catch (RuntimeException e) {
                 log.error("Scheduled sync of {} failed: {}", handle.source.id(), e.getMessage());
             } finally {
@@ -154,14 +159,21 @@ public class SyncEngine implements SyncService {
         }
     }
 
-    private SyncReport run(Handle handle, SyncListener listener) {
+    /** @param scheduled a failure nobody asked for goes to the console; one asked for is reported to the asker */
+    private SyncReport run(Handle handle, SyncListener listener, boolean scheduled) {
         SyncReport report = runner.run(handle.source, listener, () -> handle.stop.get() || closing.get());
         switch (report.outcome()) {
             case COMPLETE -> log.info("Synced {}: read {}, inserted {}, updated {}, unchanged {}, rejected {} in {} ms",
                     report.source(), report.counts().read(), report.counts().inserted(), report.counts().updated(),
                     report.counts().unchanged(), report.counts().rejected(), report.took().toMillis());
             case STOPPED -> log.info("Sync of {} stopped after {} rows; the next sync resumes", report.source(), report.counts().read());
-            case FAILED -> log.warn("Sync of {} failed: {}", report.source(), report.message());
+            case FAILED -> {
+                if (scheduled) {
+                    log.warn("Scheduled sync of {} failed: {}", report.source(), report.message());
+                } else {
+                    log.info("Sync of {} failed: {}", report.source(), report.message());
+                }
+            }
         }
         return report;
     }
@@ -179,7 +191,7 @@ public class SyncEngine implements SyncService {
         Handle handle = require(id);
         if (handle.running.tryLock()) {
             try {
-                return run(handle, listener);
+                return run(handle, listener, false);
             } finally {
                 handle.running.unlock();
             }
@@ -208,7 +220,8 @@ public class SyncEngine implements SyncService {
     private SourceStatus status(Handle h) {
         String id = h.source.id();
         return new SourceStatus(id, h.source.kind(), h.source.settings(), h.source.interval(), h.running.isLocked(),
-                store.lastReport(id).orElse(null), store.rejectCount(id), store.cursor(id).orElse(null));
+                store.lastReport(id).orElse(null), store.rejectCount(id), store.cursor(id).orElse(null),
+                h.source.problem().orElse(null));
     }
 
     @Override

@@ -1,0 +1,365 @@
+package io.vitals.connector.tabular;
+
+import java.lang.reflect.Array;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.vitals.connector.tabular.Entity.Field;
+
+/**
+ * A source's mapping from rows to records, read from its configuration properties (the keys
+ * below; any other key is the connector's own and ignored here):
+ *
+ * <pre>
+ * entity = subscriptions                  customers, subscriptions, invoices, survey_responses, tickets, users,
+ *                                         usage_events, deals, advocacy_events, onboarding_milestones, costs
+ * map.externalId = id                     the column that gives each field (see {@link Entity} for the fields)
+ * map.attributes = Company size, Country  customers: these columns become attributes of the same name
+ * attribute.size = Company size           customers: this column becomes the attribute "size"
+ * default.currency = USD                  the value when the column is absent or empty
+ * value.status.Yes = canceled             a raw value translated before it is read (case does not matter)
+ * dateFormat = MM/dd/yyyy                 iso (default), epoch, epoch_ms, a java.time pattern, months_before:2024-06-01
+ * dateFormat.startedAt = epoch            the format of one field, when it differs
+ * timezone = Europe/Paris                 for dates and local date-times (default UTC)
+ * amountsIn = major                       major ("49.90" is 4990 cents, default) or minor (cents already)
+ * customerSource = crm                    the source whose customer ids the customer column holds (default: this source)
+ * customerBy = id                         id (default) or email: what the customer column holds
+ * </pre>
+ *
+ * Everything is checked when the mapping is made: a key naming no field, a default or a
+ * translation the field cannot read, a required field nothing gives.
+ */
+public final class TabularMapping {
+
+    private static final Pattern SOURCE_ID = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+
+    private final Entity entity;
+    private final boolean rowIds;
+    private final Map<String, String> columns = new LinkedHashMap<>();
+    private final Map<String, String> attributes = new LinkedHashMap<>();
+    private final Map<String, String> defaults = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> translations = new HashMap<>();
+    private final Map<String, DateFormat> dateFormats = new HashMap<>();
+    private final DateFormat dateFormat;
+    private final ZoneId zone;
+    private final boolean minorUnits;
+    private final String customerSource;
+    private final boolean customerByEmail;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+
+    /**
+     * @param properties the source's configuration (a component's properties); values are strings,
+     *        or arrays or collections of strings for a list
+     * @param rowIds true when the connector gives every row a stable id of its own (file name and
+     *        row number), so {@code map.externalId} may be left out
+     * @throws IllegalArgumentException with a one-line message naming the key and what would be right
+     */
+    public static TabularMapping of(Map<String, ?> properties, boolean rowIds) {
+        return new TabularMapping(properties, rowIds);
+    }
+
+    private TabularMapping(Map<String, ?> properties, boolean rowIds) {
+        this.rowIds = rowIds;
+        Map<String, String> p = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        properties.forEach((k, v) -> {
+            String text = text(v);
+            if (text != null) {
+                p.put(k, text);
+            }
+        });
+        this.entity = Entity.of(p.getOrDefault("entity", ""));
+        settings.put("entity", entity.code());
+
+        String zoneText = p.getOrDefault("timezone", "").trim();
+        try {
+            this.zone = ZoneId.of(zoneText.isEmpty() ? "UTC" : zoneText);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("timezone = " + zoneText + " is not a time zone (e.g. UTC, Europe/Paris, America/New_York)");
+        }
+        this.dateFormat = DateFormat.of("dateFormat", p.get("dateFormat"), zone);
+        if (dateFormat.base() != null) {
+            throw new IllegalArgumentException("dateFormat = " + dateFormat.spec() + ": only one field's format can count from"
+                    + " another field; write dateFormat.<field> = " + dateFormat.spec());
+        }
+
+        String amounts = p.getOrDefault("amountsIn", "major").trim().toLowerCase(Locale.ROOT);
+        if (!amounts.equals("major") && !amounts.equals("minor")) {
+            throw new IllegalArgumentException("amountsIn must be major (\"49.90\" is 49.90) or minor (\"4990\" is 49.90); got '"
+                    + amounts + "'");
+        }
+        this.minorUnits = amounts.equals("minor");
+
+        String by = p.getOrDefault("customerBy", "id").trim().toLowerCase(Locale.ROOT);
+        if (!by.equals("id") && !by.equals("email")) {
+            throw new IllegalArgumentException("customerBy must be id (the customer column holds customer ids) or email; got '" + by + "'");
+        }
+        this.customerByEmail = by.equals("email");
+        String cs = p.getOrDefault("customerSource", "").trim().toLowerCase(Locale.ROOT);
+        if (!cs.isEmpty() && !SOURCE_ID.matcher(cs).matches()) {
+            throw new IllegalArgumentException("customerSource must be a source id (lower-case letters, digits, dots, dashes,"
+                    + " underscores); got '" + cs + "'");
+        }
+        this.customerSource = cs.isEmpty() ? null : cs;
+
+        // map.*, attribute.*, default.*, value.*.*, dateFormat.*
+        Map<String, String> valueSettings = new TreeMap<>();
+        Map<String, String> formatSettings = new TreeMap<>();
+        for (Map.Entry<String, String> e : p.entrySet()) {
+            String key = e.getKey();
+            String lower = key.toLowerCase(Locale.ROOT);
+            String value = e.getValue();
+            if (lower.startsWith("map.")) {
+                String name = key.substring(4);
+                if (name.equalsIgnoreCase("attributes")) {
+                    requireCustomers(key);
+                    for (String column : value.split(",")) {
+                        if (!column.isBlank()) {
+                            attributes.put(column.trim(), column.trim());
+                        }
+                    }
+                    continue;
+                }
+                Field f = field(key, name);
+                if (value.isBlank()) {
+                    throw new IllegalArgumentException(key + " needs a column name");
+                }
+                columns.put(f.name(), value.trim());
+            } else if (lower.startsWith("attribute.")) {
+                requireCustomers(key);
+                String name = key.substring(10).trim();
+                if (name.isEmpty() || value.isBlank()) {
+                    throw new IllegalArgumentException(key + ": write attribute.<name> = <column>");
+                }
+                attributes.put(name, value.trim());
+            } else if (lower.startsWith("default.")) {
+                Field f = field(key, key.substring(8));
+                if (!value.isBlank()) {
+                    defaults.put(f.name(), value.trim());
+                }
+            } else if (lower.startsWith("value.")) {
+                String rest = key.substring(6);
+                int dot = rest.indexOf('.');
+                if (dot <= 0 || dot == rest.length() - 1) {
+                    throw new IllegalArgumentException(key + ": write value.<field>.<raw value> = <value>, e.g. value.status.Yes = canceled");
+                }
+                Field f = field(key, rest.substring(0, dot));
+                String raw = rest.substring(dot + 1).trim().toLowerCase(Locale.ROOT);
+                translations.computeIfAbsent(f.name(), n -> new HashMap<>()).put(raw, value.trim());
+                valueSettings.put("value." + f.name() + "." + rest.substring(dot + 1), value);
+            } else if (lower.startsWith("dateformat.")) {
+                Field f = field(key, key.substring(11));
+                if (f.kind() != Entity.Kind.DATE) {
+                    throw new IllegalArgumentException(key + ": " + f.name() + " is not a date");
+                }
+                dateFormats.put(f.name(), DateFormat.of(key, value, zone));
+                formatSettings.put("dateFormat." + f.name(), dateFormats.get(f.name()).spec());
+            }
+        }
+
+        for (Map.Entry<String, DateFormat> d : dateFormats.entrySet()) {
+            String base = d.getValue().base();
+            if (base == null) {
+                continue;
+            }
+            Field from = entity.field(base).filter(b -> b.kind() == Entity.Kind.DATE).orElseThrow(() -> new IllegalArgumentException(
+                    "dateFormat." + d.getKey() + " = " + d.getValue().spec() + ": " + entity.code() + " have no date field '" + base
+                    + "'"));
+            DateFormat baseFormat = dateFormats.get(from.name());
+            if (from.name().equals(d.getKey()) || (baseFormat != null && baseFormat.base() != null)) {
+                throw new IllegalArgumentException("dateFormat." + d.getKey() + " = " + d.getValue().spec() + ": it must count from"
+                        + " a field that is itself a date, not a count");
+            }
+            dateFormats.put(d.getKey(), DateFormat.of("dateFormat." + d.getKey(),
+                    d.getValue().spec().replace(base, from.name()), zone));
+        }
+
+        // check what is given can be read
+        for (Map.Entry<String, String> d : defaults.entrySet()) {
+            Field f = entity.field(d.getKey()).orElseThrow();
+            try {
+                read(f, d.getValue());
+            } catch (BadValue e) {
+                throw new IllegalArgumentException("default." + f.name() + ": '" + d.getValue() + "' " + e.getMessage());
+            }
+        }
+        for (Map.Entry<String, Map<String, String>> t : translations.entrySet()) {
+            Field f = entity.field(t.getKey()).orElseThrow();
+            for (Map.Entry<String, String> v : t.getValue().entrySet()) {
+                if (v.getValue().isEmpty()) {
+                    continue; // translated to nothing: the field is absent
+                }
+                try {
+                    read(f, v.getValue());
+                } catch (BadValue e) {
+                    throw new IllegalArgumentException("value." + f.name() + "." + v.getKey() + ": '" + v.getValue() + "' "
+                            + e.getMessage());
+                }
+            }
+        }
+        for (Field f : entity.fields()) {
+            boolean given = columns.containsKey(f.name()) || defaults.containsKey(f.name()) || f.builtIn() != null;
+            boolean needed = f.required() && !(f == entity.idField() && rowIds && entity != Entity.USERS);
+            if (needed && !given) {
+                throw new IllegalArgumentException(entity.code() + " need map." + f.name() + " (the column with " + f.description()
+                        + ")" + (f == entity.idField() ? "" : " or default." + f.name()));
+            }
+        }
+
+        Map<String, String> inFieldOrder = new LinkedHashMap<>();
+        for (Field f : entity.fields()) {
+            if (columns.containsKey(f.name())) {
+                inFieldOrder.put(f.name(), columns.get(f.name()));
+            }
+        }
+        columns.clear();
+        columns.putAll(inFieldOrder);
+        columns.forEach((f, c) -> settings.put("map." + f, c));
+        if (!attributes.isEmpty()) {
+            attributes.forEach((name, column) -> settings.put("attribute." + name, column));
+        }
+        for (Field f : entity.fields()) {
+            if (defaults.containsKey(f.name())) {
+                settings.put("default." + f.name(), defaults.get(f.name()));
+            }
+        }
+        settings.putAll(valueSettings);
+        settings.put("dateFormat", dateFormat.spec());
+        settings.putAll(formatSettings);
+        settings.put("timezone", zone.getId());
+        settings.put("amountsIn", minorUnits ? "minor" : "major");
+        if (entity.customer() != Entity.CustomerRule.NONE) {
+            settings.put("customerSource", customerSource == null ? "(this source)" : customerSource);
+            settings.put("customerBy", customerByEmail ? "email" : "id");
+        }
+    }
+
+    private void requireCustomers(String key) {
+        if (entity != Entity.CUSTOMERS) {
+            throw new IllegalArgumentException(key + ": only customers have attributes; " + entity.code() + " have "
+                    + entity.fieldNames());
+        }
+    }
+
+    private Field field(String key, String name) {
+        return entity.field(name.trim()).orElseThrow(() -> new IllegalArgumentException(key + ": " + entity.code()
+                + " have no field '" + name.trim() + "'; their fields are " + entity.fieldNames()));
+    }
+
+    private static String text(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v.getClass().isArray()) {
+            int n = Array.getLength(v);
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                b.append(i == 0 ? "" : ",").append(Array.get(v, i));
+            }
+            return b.toString();
+        }
+        if (v instanceof Collection<?> c) {
+            return c.stream().map(String::valueOf).collect(Collectors.joining(","));
+        }
+        return String.valueOf(v);
+    }
+
+    public Entity entity() {
+        return entity;
+    }
+
+    /**
+     * Every column the mapping reads, each with the configuration key that names it
+     * ({@code Plan} by {@code map.plan}, {@code Size} by {@code map.attributes}), for a connector
+     * to check a file's header.
+     */
+    public Map<String, String> columns() {
+        Map<String, String> all = new LinkedHashMap<>();
+        columns.forEach((f, c) -> all.putIfAbsent(c, "map." + f));
+        attributes.forEach((name, c) -> all.putIfAbsent(c, name.equals(c) ? "map.attributes" : "attribute." + name));
+        return Collections.unmodifiableMap(all);
+    }
+
+    /** True when the connector's own row id stands in for the id (no {@code map.externalId}). */
+    public boolean usesRowIds() {
+        return rowIds && !columns.containsKey(entity.idField().name()) && !defaults.containsKey(entity.idField().name());
+    }
+
+    /** The mapping as the configuration says it, with the defaults in force, for {@code settings()}. */
+    public Map<String, String> settings() {
+        return Collections.unmodifiableMap(settings);
+    }
+
+    // ---- for the row mapper
+
+    String column(Field f) {
+        return columns.get(f.name());
+    }
+
+    Map<String, String> attributeColumns() {
+        return attributes;
+    }
+
+    String defaultText(Field f) {
+        String d = defaults.get(f.name());
+        return d != null ? d : f.builtIn();
+    }
+
+    /** The translation of a raw value, or null when there is none. */
+    String translate(Field f, String raw) {
+        Map<String, String> t = translations.get(f.name());
+        return t == null ? null : t.get(raw.trim().toLowerCase(Locale.ROOT));
+    }
+
+    String customerSource(String self) {
+        return customerSource == null ? self : customerSource;
+    }
+
+    boolean customerByEmail() {
+        return customerByEmail;
+    }
+
+    DateFormat dateFormat(Field f) {
+        return dateFormats.getOrDefault(f.name(), dateFormat);
+    }
+
+    /** The field's text read as its kind (a relative time as counted from the epoch: see {@link DateFormat#base()}). */
+    Object read(Field f, String text) throws BadValue {
+        return switch (f.kind()) {
+            case TEXT -> text.trim();
+            case CODE -> Values.code(text);
+            case DATE -> {
+                DateFormat format = dateFormat(f);
+                yield format.base() == null ? format.parse(text) : format.parse(text, java.time.Instant.EPOCH);
+            }
+            case AMOUNT -> Values.amount(text, minorUnits);
+            case INT -> Values.integer(text);
+            case COUNT -> Values.count(text, 0);
+            case POSITIVE -> Values.count(text, 1);
+            case INTERVAL -> Values.interval(text);
+            case CURRENCY -> Values.currency(text);
+            case SURVEY_TYPE -> Values.surveyType(text);
+            case DEAL_KIND -> Values.dealKind(text);
+            case DEAL_STAGE -> Values.dealStage(text);
+            case PRIORITY -> Values.oneOf(text, Values.PRIORITIES);
+            case INVOICE_STATUS -> Values.oneOf(text, Values.INVOICE_STATUSES);
+            case INVOICE_KIND -> Values.oneOf(text, Values.INVOICE_KINDS);
+        };
+    }
+
+    @Override
+    public String toString() {
+        return settings.toString();
+    }
+}
