@@ -41,13 +41,24 @@ class CommandLineIT {
     }
 
     static Run vitals(String... args) throws IOException, InterruptedException {
+        return run(home, args);
+    }
+
+    /** Starts bin/vitals of a home with these arguments, without waiting for it. */
+    static Process start(Path home, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/vitals").toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("VITALS_JAVA_OPTS", "-Dvitals.today=" + Distribution.TODAY);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
+        pb.redirectErrorStream(false);
+        return pb.start();
+    }
+
+    /** Runs bin/vitals of a home to its end. */
+    static Run run(Path home, String... args) throws IOException, InterruptedException {
+        Process p = start(home, args);
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bin/vitals did not finish");

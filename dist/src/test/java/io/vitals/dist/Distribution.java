@@ -67,8 +67,13 @@ final class Distribution {
         return home;
     }
 
+    /** Runtimes started in this JVM, by home: checks on their store must use their own SQLite. */
+    private static final java.util.Map<Path, VitalsRuntime> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
+
     static VitalsRuntime start(Path home) {
-        return VitalsRuntime.home(home).property("vitals.today", TODAY).settleTimeout(Duration.ofMinutes(2)).start();
+        VitalsRuntime runtime = VitalsRuntime.home(home).property("vitals.today", TODAY).settleTimeout(Duration.ofMinutes(2)).start();
+        RUNNING.put(home.toAbsolutePath().normalize(), runtime);
+        return runtime;
     }
 
     static void write(Path file, String text) {
@@ -80,9 +85,43 @@ final class Distribution {
         }
     }
 
-    /** A plain JDBC connection to the store, for computing expected numbers independently of Vitals. */
+    /**
+     * A plain JDBC connection to the store, for computing expected numbers with the test's own SQL,
+     * independently of Vitals. When that store belongs to a runtime in this JVM, the connection goes
+     * through the runtime's own SQLite driver: two copies of SQLite in one process on one file
+     * release each other's POSIX locks, and the database would suffer for it.
+     */
     static Connection store(Path home) throws SQLException {
-        return DriverManager.getConnection("jdbc:sqlite:" + home.resolve("data/vitals.db"));
+        String url = "jdbc:sqlite:" + home.resolve("data/vitals.db");
+        VitalsRuntime runtime = RUNNING.get(home.toAbsolutePath().normalize());
+        if (runtime == null || (runtime.framework().getState() & org.osgi.framework.Bundle.ACTIVE) == 0) {
+            return DriverManager.getConnection(url);
+        }
+        for (org.osgi.framework.Bundle b : runtime.framework().getBundleContext().getBundles()) {
+            if ("org.xerial.sqlite-jdbc".equals(b.getSymbolicName())) {
+                try {
+                    java.sql.Driver driver = (java.sql.Driver) b.loadClass("org.sqlite.JDBC").getDeclaredConstructor().newInstance();
+                    return driver.connect(url, new java.util.Properties());
+                } catch (ReflectiveOperationException e) {
+                    throw new SQLException("cannot load the runtime's SQLite driver", e);
+                }
+            }
+        }
+        throw new SQLException("the runtime has no SQLite bundle");
+    }
+
+    /** The one value of a query on a home's store, by plain JDBC. */
+    static Object value(Path home, String sql) {
+        try (Connection c = store(home); java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getObject(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    static long longValue(Path home, String sql) {
+        return ((Number) value(home, sql)).longValue();
     }
 
     static long epoch(String day) {
