@@ -61,6 +61,8 @@ class ReporterTest {
         }
         @Override public KpiSeries series(String id, KpiQuery query, Grain grain) { throw new UnsupportedOperationException(); }
         @Override public KpiTable customers(String id, KpiQuery query, DrillDown d) { throw new UnsupportedOperationException(); }
+        @Override public List<io.vitals.kpi.ShadowedKpi> shadowed() { return List.of(); }
+        @Override public List<io.vitals.kpi.KpiProblem> problems() { return List.of(); }
     }
 
     static Targets targets(Target... targets) {
