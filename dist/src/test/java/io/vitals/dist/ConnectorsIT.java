@@ -125,6 +125,29 @@ class ConnectorsIT {
     }
 
     @Test
+    void aSourceWithAnIntervalSyncsOnItsOwn() throws Exception {
+        Path imports = Files.createDirectories(home.resolve("imports"));
+        Files.writeString(imports.resolve("nps.csv"), "id,email,score,at\nn1,nobody@example.org,10,2026-05-02\nn2,c1@x.example,3,2026-05-03\n");
+        Distribution.write(home.resolve("etc/vitals.source.file-scheduled.cfg"), """
+                path = imports/nps.csv
+                entity = survey_responses
+                default.type = nps
+                map.externalId = id
+                map.email = email
+                map.score = score
+                map.answeredAt = at
+                interval = 1
+                """);
+        awaitSource("scheduled");
+        Distribution.await("a sync nobody asked for", WITHIN, () -> sync.status("scheduled").last() != null);
+        SyncReport report = sync.status("scheduled").last();
+        assertEquals(SyncReport.Outcome.COMPLETE, report.outcome(), report.message());
+        assertEquals(2L, Distribution.longValue(home, "SELECT count(*) FROM survey_responses WHERE source = 'scheduled'"),
+                "unmatched respondents are kept");
+        Files.delete(home.resolve("etc/vitals.source.file-scheduled.cfg"));
+    }
+
+    @Test
     void aSecretIsNeverPrintedLoggedOrStored() throws Exception {
         HttpServer stripe = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         stripe.createContext("/v1/", exchange -> {
