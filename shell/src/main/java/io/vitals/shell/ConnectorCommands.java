@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import io.vitals.connector.ConnectorKind;
 import io.vitals.connector.PageCounts;
 import io.vitals.connector.Rejected;
 import io.vitals.connector.SourceStatus;
@@ -100,12 +101,16 @@ public class ConnectorCommands {
             return;
         }
         List<SourceStatus> sources = sync.sources();
+        List<ConnectorKind> kinds = sync.kinds();
         if (a.format == Format.json) {
-            System.out.println(Json.write(Json.sources(sources)));
+            System.out.println(Json.write(Json.sources(sources, kinds)));
             return;
         }
+        String installed = "Connectors installed: " + (kinds.isEmpty() ? "none (drop connector bundles into deploy/)"
+                : String.join(", ", kinds.stream().map(k -> k.kind() + " (" + k.name() + ")").toList()));
         if (sources.isEmpty()) {
-            System.out.println("No sources. Add one as etc/vitals.source.<kind>-<id>.cfg; examples/ has ready mappings.");
+            System.out.println("No sources. Add one as etc/vitals.source.<kind>-<id>.cfg; examples/sources has ready mappings.");
+            System.out.println(installed);
             return;
         }
         List<List<String>> rows = new ArrayList<>();
@@ -124,6 +129,7 @@ public class ConnectorCommands {
                 System.out.println(s.id() + " is misconfigured: " + s.problem());
             }
         }
+        System.out.println(installed);
     }
 
     @Descriptor("Syncs a source now, with progress (connector:sync --help for options)")

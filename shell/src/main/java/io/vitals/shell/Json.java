@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.vitals.connector.ConnectorKind;
 import io.vitals.connector.SourceStatus;
 import io.vitals.kpi.KpiDefinition;
 import io.vitals.kpi.KpiInfo;
@@ -117,10 +118,12 @@ final class Json {
         return o;
     }
 
-    static ArrayNode sources(List<SourceStatus> sources) {
-        ArrayNode a = MAPPER.createArrayNode();
+    static ObjectNode sources(List<SourceStatus> sources, List<ConnectorKind> kinds) {
+        ObjectNode o = MAPPER.createObjectNode();
+        ArrayNode a = o.putArray("sources");
         sources.forEach(s -> a.add(source(s)));
-        return a;
+        o.set("kinds", MAPPER.valueToTree(kinds));
+        return o;
     }
 
     static ObjectNode source(SourceStatus s) {

@@ -35,6 +35,8 @@ public final class SourceHttp {
     private final Duration timeout;
     private final BooleanSupplier stopping;
     private final Sleeper sleeper;
+    private volatile Duration pace = Duration.ZERO;
+    private volatile long lastRequestNanos;
 
     public SourceHttp(RetryPolicy policy, Duration timeout, BooleanSupplier stopping) {
         this(policy, timeout, stopping, d -> Thread.sleep(d.toMillis()));
@@ -48,12 +50,33 @@ public final class SourceHttp {
         this.sleeper = sleeper;
     }
 
+    /**
+     * Keeps to at most {@code requestsPerMinute} requests, for APIs with a documented rate limit
+     * (0: no pacing). A 429 is still honoured on top.
+     */
+    public SourceHttp pace(int requestsPerMinute) {
+        this.pace = requestsPerMinute <= 0 ? Duration.ZERO : Duration.ofMillis(60_000L / requestsPerMinute);
+        return this;
+    }
+
+    private void keepPace() throws InterruptedException {
+        if (pace.isZero()) {
+            return;
+        }
+        long since = System.nanoTime() - lastRequestNanos;
+        if (lastRequestNanos != 0 && since < pace.toNanos()) {
+            sleeper.sleep(Duration.ofNanos(pace.toNanos() - since));
+        }
+        lastRequestNanos = System.nanoTime();
+    }
+
     /** A GET that answers 2xx, after retries. @throws SourceException with the reason it did not */
     public Answer get(URI uri, Map<String, String> headers) throws SourceException, InterruptedException {
         String where = uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
         String last = null;
         for (int attempt = 1; attempt <= policy.attempts(); attempt++) {
             Duration wait;
+            keepPace();
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
                 headers.forEach(request::header);

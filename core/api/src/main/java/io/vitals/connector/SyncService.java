@@ -10,6 +10,9 @@ public interface SyncService {
 
     List<SourceStatus> sources();
 
+    /** The kinds of source the installed connector bundles offer, whether or not one is configured. */
+    List<ConnectorKind> kinds();
+
     /** @throws UnknownSourceException when no source has this id */
     SourceStatus status(String id);
 

@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import io.vitals.connector.PageCounts;
 import io.vitals.connector.Rejected;
 import io.vitals.connector.RetryPolicy;
 import io.vitals.connector.Source;
+import io.vitals.connector.SourcePage;
+import io.vitals.connector.SyncContext;
 import io.vitals.connector.SyncListener;
 import io.vitals.connector.SyncReport;
 import io.vitals.kpi.KpiQuery;
@@ -53,6 +56,34 @@ public final class SourceHarness implements AutoCloseable {
 
     public SyncReport sync(Source source, SyncListener listener, BooleanSupplier stopping) {
         return runner.run(source, listener, stopping);
+    }
+
+    /** The source, except that its context fails on commit number {@code failing}, as a crash after the pages before it would. */
+    public static Source failingOnCommit(Source delegate, int failing) {
+        return new Source() {
+            @Override public String id() { return delegate.id(); }
+            @Override public String kind() { return delegate.kind(); }
+            @Override public Map<String, String> settings() { return delegate.settings(); }
+            @Override public java.time.Duration interval() { return delegate.interval(); }
+
+            @Override
+            public void sync(SyncContext context) throws Exception {
+                java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+                delegate.sync(new SyncContext() {
+                    @Override public java.util.Optional<String> cursor() { return context.cursor(); }
+                    @Override public boolean stopping() { return context.stopping(); }
+                    @Override public RetryPolicy retryPolicy() { return context.retryPolicy(); }
+
+                    @Override
+                    public PageCounts commit(SourcePage page) {
+                        if (commits.incrementAndGet() == failing) {
+                            throw new IllegalStateException("injected failure before page " + failing);
+                        }
+                        return context.commit(page);
+                    }
+                });
+            }
+        };
     }
 
     public SqlStore store() {

@@ -1,5 +1,7 @@
 package io.vitals.connector.file;
 
+import io.vitals.testkit.Configs;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 

@@ -1,5 +1,7 @@
 package io.vitals.connector.file;
 
+import io.vitals.testkit.Configs;
+
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -27,10 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.vitals.connector.PageCounts;
 import io.vitals.connector.Rejected;
-import io.vitals.connector.RetryPolicy;
-import io.vitals.connector.Source;
-import io.vitals.connector.SourcePage;
-import io.vitals.connector.SyncContext;
 import io.vitals.connector.SyncReport;
 import io.vitals.testkit.SourceHarness;
 
@@ -129,33 +126,6 @@ class FileSourceTest {
         return Instant.parse(iso).getEpochSecond();
     }
 
-    /** A source whose context fails on one commit, as a crash would after the pages before it. */
-    static Source failingOnCommit(Source delegate, int failing) {
-        return new Source() {
-            @Override public String id() { return delegate.id(); }
-            @Override public String kind() { return delegate.kind(); }
-            @Override public Map<String, String> settings() { return delegate.settings(); }
-            @Override public Duration interval() { return delegate.interval(); }
-
-            @Override
-            public void sync(SyncContext context) throws Exception {
-                AtomicInteger commits = new AtomicInteger();
-                delegate.sync(new SyncContext() {
-                    @Override public Optional<String> cursor() { return context.cursor(); }
-                    @Override public boolean stopping() { return context.stopping(); }
-                    @Override public RetryPolicy retryPolicy() { return context.retryPolicy(); }
-
-                    @Override
-                    public PageCounts commit(SourcePage page) {
-                        if (commits.incrementAndGet() == failing) {
-                            throw new IllegalStateException("injected failure before page " + failing);
-                        }
-                        return context.commit(page);
-                    }
-                });
-            }
-        };
-    }
 
     // ---------------------------------------------------------------- CSV edge cases
 
@@ -298,7 +268,7 @@ class FileSourceTest {
     void aSyncThatFailsMidFileResumesWithoutLosingOrDoublingAnything() throws Exception {
         write("customers.csv", customerRows(0, 25));
         FileSource source = customers("customers.csv", "pageSize", "10");
-        SyncReport failed = harness.sync(failingOnCommit(source, 3));
+        SyncReport failed = harness.sync(SourceHarness.failingOnCommit(source, 3));
         assertEquals(SyncReport.Outcome.FAILED, failed.outcome());
         assertEquals("injected failure before page 3", failed.message());
         assertEquals(new PageCounts(20, 20, 0, 0, 0), failed.counts());
@@ -318,7 +288,7 @@ class FileSourceTest {
     void aFileReplacedAfterAFailureIsReadAgainFromItsFirstRow() throws Exception {
         Path file = write("customers.csv", customerRows(0, 25));
         FileSource source = customers("customers.csv", "pageSize", "10");
-        harness.sync(failingOnCommit(source, 2));
+        harness.sync(SourceHarness.failingOnCommit(source, 2));
         assertEquals(10, harness.count("customers"));
         Files.writeString(file, customerRows(0, 30));
         SyncReport resumed = harness.sync(source);

@@ -1,5 +1,7 @@
 package io.vitals.connector.jdbc;
 
+import io.vitals.testkit.Configs;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,8 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,10 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.vitals.connector.PageCounts;
 import io.vitals.connector.Rejected;
-import io.vitals.connector.RetryPolicy;
-import io.vitals.connector.Source;
-import io.vitals.connector.SourcePage;
-import io.vitals.connector.SyncContext;
 import io.vitals.connector.SyncReport;
 import io.vitals.testkit.SourceHarness;
 
@@ -137,33 +133,6 @@ class JdbcSourceTest {
         return source(eventProps(more));
     }
 
-    static Source failingOnCommit(Source delegate, int failing) {
-        return new Source() {
-            @Override public String id() { return delegate.id(); }
-            @Override public String kind() { return delegate.kind(); }
-            @Override public Map<String, String> settings() { return delegate.settings(); }
-            @Override public Duration interval() { return delegate.interval(); }
-
-            @Override
-            public void sync(SyncContext context) throws Exception {
-                AtomicInteger commits = new AtomicInteger();
-                delegate.sync(new SyncContext() {
-                    @Override public Optional<String> cursor() { return context.cursor(); }
-                    @Override public boolean stopping() { return context.stopping(); }
-                    @Override public RetryPolicy retryPolicy() { return context.retryPolicy(); }
-
-                    @Override
-                    public PageCounts commit(SourcePage page) {
-                        if (commits.incrementAndGet() == failing) {
-                            throw new IllegalStateException("injected failure before page " + failing);
-                        }
-                        return context.commit(page);
-                    }
-                });
-            }
-        };
-    }
-
     List<Map<String, Object>> rows(String sql) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Map<String, Object> r : harness.rows(sql)) {
@@ -239,7 +208,7 @@ class JdbcSourceTest {
     @Test
     void aSyncThatFailsMidWayResumesWithoutLosingOrDoublingAnything() {
         JdbcSource events = events();
-        SyncReport failed = harness.sync(failingOnCommit(events, 2));
+        SyncReport failed = harness.sync(SourceHarness.failingOnCommit(events, 2));
         assertEquals(SyncReport.Outcome.FAILED, failed.outcome());
         assertEquals("injected failure before page 2", failed.message());
         assertEquals(new PageCounts(10, 10, 0, 0, 0), failed.counts());
@@ -261,7 +230,7 @@ class JdbcSourceTest {
                 "INSERT INTO events VALUES (5, 'a3', 'u3', 'login', '2026-03-01T12:00:00Z')");
         JdbcSource byTime = events("query", "SELECT id, account_id, user_id, name, ts FROM events WHERE ts > :cursor ORDER BY ts",
                 "cursorColumn", "ts", "cursorStart", "1970-01-01", "pageSize", "2");
-        SyncReport failed = harness.sync(failingOnCommit(byTime, 2));
+        SyncReport failed = harness.sync(SourceHarness.failingOnCommit(byTime, 2));
         assertEquals(new PageCounts(2, 2, 0, 0, 0), failed.counts());
         assertEquals("{\"value\":\"1970-01-01\",\"type\":\"text\"}", harness.store().cursor("usage").orElseThrow(),
                 "the page ended inside the 10:00 rows: its cursor is the value before them");

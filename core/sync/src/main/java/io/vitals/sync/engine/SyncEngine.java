@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -23,10 +25,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import io.vitals.connector.ConnectorKind;
 import io.vitals.connector.Rejected;
 import io.vitals.connector.RetryPolicy;
 import io.vitals.connector.Source;
@@ -50,7 +55,7 @@ public class SyncEngine implements SyncService {
 
     static final String PID = "vitals.sync";
 
-    @ObjectClassDefinition(name = "Vitals sync engine")
+    @org.osgi.service.metatype.annotations.ObjectClassDefinition(name = "Vitals sync engine")
     public @interface Config {
         @AttributeDefinition(description = "The store's one currency (ISO 4217); records in another are rejected.")
         String currency() default "USD";
@@ -86,9 +91,15 @@ public class SyncEngine implements SyncService {
     @Reference(service = LoggerFactory.class)
     private Logger log;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile MetaTypeService metatype;
+
+    private volatile BundleContext context;
+
     @Activate
-    public SyncEngine(@Reference SyncStore store, Config config) {
+    public SyncEngine(@Reference SyncStore store, Config config, BundleContext context) {
         this.store = store;
+        this.context = context;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vitals-sync");
             t.setDaemon(true);
@@ -210,6 +221,34 @@ public class SyncEngine implements SyncService {
         }
         out.sort(Comparator.comparing(SourceStatus::id));
         return out;
+    }
+
+    /** Every factory configuration named vitals.source.<kind> that an installed bundle's metatype declares. */
+    @Override
+    public List<ConnectorKind> kinds() {
+        MetaTypeService mts = metatype;
+        List<ConnectorKind> kinds = new ArrayList<>();
+        if (mts == null) {
+            return kinds;
+        }
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getState() != Bundle.ACTIVE) {
+                continue;
+            }
+            MetaTypeInformation info = mts.getMetaTypeInformation(bundle);
+            if (info == null) {
+                continue;
+            }
+            for (String pid : info.getFactoryPids()) {
+                if (pid.startsWith("vitals.source.")) {
+                    ObjectClassDefinition ocd = info.getObjectClassDefinition(pid, null);
+                    kinds.add(new ConnectorKind(pid.substring("vitals.source.".length()), ocd == null ? pid : ocd.getName(),
+                            ocd == null ? "" : ocd.getDescription(), bundle.getSymbolicName()));
+                }
+            }
+        }
+        kinds.sort(Comparator.comparing(ConnectorKind::kind));
+        return kinds;
     }
 
     @Override
