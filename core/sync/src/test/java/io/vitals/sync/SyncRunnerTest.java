@@ -31,6 +31,7 @@ import io.vitals.connector.SyncListener;
 import io.vitals.connector.SyncReport;
 import io.vitals.model.BillingInterval;
 import io.vitals.model.Customer;
+import io.vitals.model.ProductUser;
 import io.vitals.model.Subscription;
 import io.vitals.model.SupportTicket;
 import io.vitals.model.SurveyResponse;
@@ -234,5 +235,25 @@ class SyncRunnerTest {
         assertEquals(new PageCounts(2, 1, 1, 0, 0), run(source).counts());
         assertEquals(1, count("customers"));
         assertNull(store.lastReport("nobody").orElse(null));
+    }
+
+    @Test
+    void aUserSeenAgainKeepsTheTimeItWasFirstSeen() throws Exception {
+        run(new PagedSource(List.of(c -> customers(0, 1))));
+        CustomerKey c0 = CustomerKey.of("crm", "c0");
+        store.resetCursor("crm");
+        PagedSource later = new PagedSource(List.of(c -> new SourcePage()
+                .user(new ProductUser("crm", "u1", 0, T.plusSeconds(3600)), c0, "seen at 11:00")));
+        assertEquals(new PageCounts(1, 1, 0, 0, 0), run(later).counts());
+        store.resetCursor("crm");
+        PagedSource earlier = new PagedSource(List.of(c -> new SourcePage()
+                .user(new ProductUser("crm", "u1", 0, T), c0, "seen at 10:00")
+                .user(new ProductUser("crm", "u1", 0, T.plusSeconds(7200)), c0, "seen at 12:00")));
+        assertEquals(new PageCounts(2, 0, 1, 1, 0), run(earlier).counts(), "10:00 moves it back, 12:00 changes nothing");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sync.db"));
+                Statement st = c.createStatement(); var rs = st.executeQuery("SELECT created_at FROM users")) {
+            rs.next();
+            assertEquals(T.getEpochSecond(), rs.getLong(1));
+        }
     }
 }

@@ -35,22 +35,26 @@ final class RecordTable<T> {
     private final String insert;
     private final String conflict;
     private final List<String> updatable;
+    /** A column that keeps the earliest value written (a user's first-seen time), or null. */
+    private final String earliest;
 
     private RecordTable(String table, String conflictKey, List<String> columns, Function<T, Object[]> values) {
-        this(table, conflictKey, "", columns, values);
+        this(table, conflictKey, "", null, columns, values);
     }
 
-    private RecordTable(String table, String conflictKey, String conflictWhere, List<String> columns, Function<T, Object[]> values) {
+    private RecordTable(String table, String conflictKey, String conflictWhere, String earliest, List<String> columns,
+            Function<T, Object[]> values) {
         this.table = table;
         this.columns = columns;
         this.values = values;
+        this.earliest = earliest;
         String placeholders = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
         this.insert = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ")";
         List<String> keys = conflictKey == null ? List.of("source", "external_id") : Arrays.asList(conflictKey.split(",\\s*"));
         this.keyColumn = keys.get(1);
         this.updatable = columns.stream().filter(c -> !keys.contains(c) && !c.equals("id")).toList();
         this.conflict = " ON CONFLICT (" + String.join(", ", keys) + ")" + conflictWhere + " DO UPDATE SET "
-                + updatable.stream().map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
+                + updatable.stream().map(c -> c + " = " + newValue(c)).collect(Collectors.joining(", "));
         this.sql = conflictKey == null ? insert : insert + conflict;
     }
 
@@ -60,7 +64,15 @@ final class RecordTable<T> {
      */
     String upsertIfChanged(StoreDialect dialect) {
         return insert + conflict + " WHERE " + updatable.stream()
-                .map(c -> dialect.distinct(table + "." + c, "excluded." + c)).collect(Collectors.joining(" OR "));
+                .map(c -> c.equals(earliest) ? "excluded." + c + " < " + table + "." + c
+                        : dialect.distinct(table + "." + c, "excluded." + c))
+                .collect(Collectors.joining(" OR "));
+    }
+
+    private String newValue(String column) {
+        return column.equals(earliest)
+                ? "CASE WHEN excluded." + column + " < " + table + "." + column + " THEN excluded." + column + " ELSE " + table + "." + column + " END"
+                : "excluded." + column;
     }
 
     /** The position of a column in {@link #values}, or -1. */
@@ -114,7 +126,8 @@ final class RecordTable<T> {
                     t.status(), epoch(t.createdAt()), epoch(t.firstResponseAt()), epoch(t.resolvedAt()), t.reopens(),
                     t.agentReplies()});
 
-    static final RecordTable<ProductUser> USERS = new RecordTable<>("users", "source, user_id",
+    /** A user seen again keeps the earliest time it was first seen: event streams name users many times. */
+    static final RecordTable<ProductUser> USERS = new RecordTable<>("users", "source, user_id", "", "created_at",
             List.of("source", "user_id", "customer_id", "created_at"),
             u -> new Object[] {u.source(), u.userId(), u.customerId(), epoch(u.createdAt())});
 
@@ -122,7 +135,7 @@ final class RecordTable<T> {
      * Usage events arrive at high rates, often without an id of their own: bulk loads insert them
      * plainly; a sync gives each an id derived from its content (see PageWriter) and upserts.
      */
-    static final RecordTable<UsageEvent> USAGE_EVENTS = new RecordTable<>("usage_events", null, " WHERE external_id IS NOT NULL",
+    static final RecordTable<UsageEvent> USAGE_EVENTS = new RecordTable<>("usage_events", null, " WHERE external_id IS NOT NULL", null,
             List.of("source", "external_id", "customer_id", "user_id", "event", "occurred_at"),
             e -> new Object[] {e.source(), e.externalId(), e.customerId(), e.userId(), e.event(), epoch(e.occurredAt())});
 
