@@ -158,7 +158,9 @@ public class KpiFiles implements ArtifactInstaller {
         }
     }
 
-    private static final Pattern NAMED = Pattern.compile("no such (?:column|table|function): ([\\w.]+)");
+    /** The unknown name in SQLite's words ("no such column: x") or PostgreSQL's ("column "x" does not exist"). */
+    private static final Pattern NAMED = Pattern.compile(
+            "no such (?:column|table|function): ([\\w.]+)|(?:column|relation|function) \"?([\\w.]+)\"?(?:\\([^)]*\\))? does not exist");
 
     private static List<String> check(String sql, KpiFile file, MetricStore store) throws SqlProblem {
         String query;
@@ -174,7 +176,8 @@ public class KpiFiles implements ArtifactInstaller {
             Matcher m = NAMED.matcher(e.getMessage());
             int offset = 0;
             if (m.find()) {
-                String name = m.group(1).contains(".") ? m.group(1).substring(m.group(1).indexOf('.') + 1) : m.group(1);
+                String named = m.group(1) != null ? m.group(1) : m.group(2);
+                String name = named.contains(".") ? named.substring(named.indexOf('.') + 1) : named;
                 String[] lines = sql.split("\n", -1);
                 for (int i = 0; i < lines.length; i++) {
                     if (Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(lines[i]).find()) {

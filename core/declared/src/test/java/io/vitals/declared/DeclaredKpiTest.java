@@ -25,6 +25,7 @@ import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Unit;
 import io.vitals.model.DealKind;
 import io.vitals.model.DealStage;
+import io.vitals.testdb.TestStores;
 import io.vitals.testkit.Fixture;
 
 class DeclaredKpiTest {
@@ -141,8 +142,9 @@ class DeclaredKpiTest {
         assertProblem(load("id: x\nname: X\ncategory: custom\nunit: count\nid: y\nsql: SELECT 1 AS value\n"), 5, "duplicate key");
         // the unknown column is on the third line of the SQL block, which starts on line 6
         assertProblem(load("id: x\nname: X\ncategory: custom\nunit: count\nsql: |\n  SELECT count(*) AS value\n  FROM deals\n  WHERE amount > 0\n"),
-                8, "no such column: amount");
-        assertProblem(load("id: x\nname: X\ncategory: custom\nunit: count\nsql: SELECT count(*) AS value FROM dealz\n"), 5, "no such table: dealz");
+                8, TestStores.postgresql() ? "column \"amount\" does not exist" : "no such column: amount");
+        assertProblem(load("id: x\nname: X\ncategory: custom\nunit: count\nsql: SELECT count(*) AS value FROM dealz\n"), 5,
+                TestStores.postgresql() ? "relation \"dealz\" does not exist" : "no such table: dealz");
         assertProblem(load("id: x\nname: X\ncategory: custom\nunit: count\nsql: SELECT count(*) AS n FROM deals\n"), 5,
                 "must answer a column named value, or numerator and denominator; it answers n");
     }

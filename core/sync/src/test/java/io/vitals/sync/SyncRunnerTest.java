@@ -38,6 +38,7 @@ import io.vitals.model.SurveyResponse;
 import io.vitals.model.SurveyType;
 import io.vitals.model.UsageEvent;
 import io.vitals.store.sql.SqlStore;
+import io.vitals.testdb.TestStores;
 
 class SyncRunnerTest {
 
@@ -45,18 +46,25 @@ class SyncRunnerTest {
 
     @TempDir
     Path dir;
+    String url;
+    /** False once a test changed the schema itself (a trigger), so it is not handed to the next test. */
+    boolean reusable = true;
     SqlStore store;
     SyncRunner runner;
 
     @BeforeEach
     void open() {
-        store = SqlStore.open("jdbc:sqlite:" + dir.resolve("sync.db"), 2);
+        url = TestStores.url(dir, "sync");
+        store = SqlStore.open(url, 2);
         runner = new SyncRunner(store, "USD", RetryPolicy.DEFAULT);
     }
 
     @AfterEach
     void close() {
         store.close();
+        if (reusable) {
+            TestStores.release(url);
+        }
     }
 
     /** A source that serves the pages a function builds from the cursor, and may fail on a page. */
@@ -158,9 +166,16 @@ class SyncRunnerTest {
     @Test
     void aPageThatFailsInsideTheDatabaseLeavesNoTrace() throws Exception {
         run(new PagedSource(List.of(c -> customers(0, 2))));
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sync.db")); Statement st = c.createStatement()) {
-            st.execute("CREATE TRIGGER injected BEFORE INSERT ON tickets WHEN NEW.external_id = 't-boom'"
-                    + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+        reusable = false;
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            if (TestStores.postgresql()) {
+                st.execute("CREATE FUNCTION injected() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF NEW.external_id = 't-boom' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$");
+                st.execute("CREATE TRIGGER injected BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION injected()");
+            } else {
+                st.execute("CREATE TRIGGER injected BEFORE INSERT ON tickets WHEN NEW.external_id = 't-boom'"
+                        + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+            }
         }
         PagedSource source = new PagedSource(List.of(c -> new SourcePage()
                 .customer(customer("c9", "Written first", null, Map.of()), "customer")
@@ -250,7 +265,7 @@ class SyncRunnerTest {
                 .user(new ProductUser("crm", "u1", 0, T), c0, "seen at 10:00")
                 .user(new ProductUser("crm", "u1", 0, T.plusSeconds(7200)), c0, "seen at 12:00")));
         assertEquals(new PageCounts(2, 0, 1, 1, 0), run(earlier).counts(), "10:00 moves it back, 12:00 changes nothing");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sync.db"));
+        try (Connection c = DriverManager.getConnection(url);
                 Statement st = c.createStatement(); var rs = st.executeQuery("SELECT created_at FROM users")) {
             rs.next();
             assertEquals(T.getEpochSecond(), rs.getLong(1));

@@ -29,9 +29,10 @@ import io.vitals.model.UsageEvent;
 import io.vitals.store.DataWriter;
 import io.vitals.store.MetricStore;
 import io.vitals.store.sql.SqlStore;
+import io.vitals.testdb.TestStores;
 
 /**
- * A real SQLite store in a test's temporary folder, with terse builders for the canonical model so
+ * A real store (SQLite in a test's temporary folder, or PostgreSQL: see {@link TestStores}), with terse builders for the canonical model so
  * a test reads like the hand calculation it checks. Records are committed before the first query.
  */
 public final class Fixture implements AutoCloseable {
@@ -46,8 +47,9 @@ public final class Fixture implements AutoCloseable {
         this.store = store;
     }
 
+    /** A fresh store: SQLite in the folder, or an empty PostgreSQL schema when the tests run against PostgreSQL. */
     public static Fixture in(Path folder) {
-        return new Fixture(SqlStore.open("jdbc:sqlite:" + folder.resolve("fixture.db").toAbsolutePath(), 2));
+        return new Fixture(SqlStore.open(TestStores.url(folder, "fixture"), 2));
     }
 
     /** "2026-01-15" is midnight UTC of that day; "2026-01-15T10:30" is that minute, UTC. */
@@ -205,5 +207,6 @@ public final class Fixture implements AutoCloseable {
             batch.close();
         }
         store.close();
+        TestStores.release(store.url());
     }
 }

@@ -25,6 +25,7 @@ final class BatchWriter implements DataWriter.Batch {
     private static final int FLUSH_EVERY = 5_000;
 
     private final Connection connection;
+    private final StoreDialect dialect;
     private final Runnable onCommit;
     private final Map<RecordTable<?>, PreparedStatement> statements = new LinkedHashMap<>();
     private final Map<RecordTable<?>, Integer> pending = new LinkedHashMap<>();
@@ -32,8 +33,9 @@ final class BatchWriter implements DataWriter.Batch {
     private PreparedStatement insertAttribute;
     private boolean closed;
 
-    BatchWriter(Connection connection, Runnable onCommit) throws SQLException {
+    BatchWriter(Connection connection, StoreDialect dialect, Runnable onCommit) throws SQLException {
         this.connection = connection;
+        this.dialect = dialect;
         this.onCommit = onCommit;
         connection.setAutoCommit(false);
     }
@@ -45,7 +47,7 @@ final class BatchWriter implements DataWriter.Batch {
         try {
             PreparedStatement ps = statements.get(table);
             if (ps == null) {
-                ps = connection.prepareStatement(table.sql);
+                ps = connection.prepareStatement(table.upsert(dialect));
                 statements.put(table, ps);
             }
             Object[] values = table.values.apply(record);
@@ -127,6 +129,7 @@ final class BatchWriter implements DataWriter.Batch {
             for (RecordTable<?> table : statements.keySet()) {
                 flush(table);
             }
+            dialect.afterExplicitIds(connection, statements.keySet().stream().filter(RecordTable::hasId).map(t -> t.table).toList());
             connection.commit();
             onCommit.run();
         } catch (SQLException e) {

@@ -28,12 +28,10 @@ final class RecordTable<T> {
     final String table;
     final List<String> columns;
     final Function<T, Object[]> values;
-    /** Insert, or overwrite the row with the same natural key. */
-    final String sql;
     /** The key column that names a record within its source (external_id, or user_id for users). */
     final String keyColumn;
-    private final String insert;
     private final String conflict;
+    private final boolean plainInsert;
     private final List<String> updatable;
     /** A column that keeps the earliest value written (a user's first-seen time), or null. */
     private final String earliest;
@@ -48,14 +46,28 @@ final class RecordTable<T> {
         this.columns = columns;
         this.values = values;
         this.earliest = earliest;
-        String placeholders = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
-        this.insert = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ")";
         List<String> keys = conflictKey == null ? List.of("source", "external_id") : Arrays.asList(conflictKey.split(",\\s*"));
         this.keyColumn = keys.get(1);
         this.updatable = columns.stream().filter(c -> !keys.contains(c) && !c.equals("id")).toList();
         this.conflict = " ON CONFLICT (" + String.join(", ", keys) + ")" + conflictWhere + " DO UPDATE SET "
                 + updatable.stream().map(c -> c + " = " + newValue(c)).collect(Collectors.joining(", "));
-        this.sql = conflictKey == null ? insert : insert + conflict;
+        this.plainInsert = conflictKey == null;
+    }
+
+    private String insert(StoreDialect dialect) {
+        String placeholders = columns.stream().map(c -> c.equals("id") ? dialect.idValue(table) : "?")
+                .collect(Collectors.joining(", "));
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ")";
+    }
+
+    /** Insert, or overwrite the row with the same natural key (a plain insert for tables without one). */
+    String upsert(StoreDialect dialect) {
+        return plainInsert ? insert(dialect) : insert(dialect) + conflict;
+    }
+
+    /** True when the table has an id column the database assigns. */
+    boolean hasId() {
+        return columns.contains("id");
     }
 
     /**
@@ -63,7 +75,7 @@ final class RecordTable<T> {
      * statement's update count tells a changed row (1) from an unchanged one (0).
      */
     String upsertIfChanged(StoreDialect dialect) {
-        return insert + conflict + " WHERE " + updatable.stream()
+        return insert(dialect) + conflict + " WHERE " + updatable.stream()
                 .map(c -> c.equals(earliest) ? "excluded." + c + " < " + table + "." + c
                         : dialect.distinct(table + "." + c, "excluded." + c))
                 .collect(Collectors.joining(" OR "));

@@ -65,9 +65,12 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
         this.dialect = dialect;
         this.url = url;
         try (Connection c = dialect.open(url, false)) {
+            if (dialect instanceof PostgresDialect postgres) {
+                postgres.useSchemaOf(c);
+            }
             this.migrationsApplied = Migrations.migrate(c, dialect);
         } catch (SQLException e) {
-            throw new StoreException("cannot open the store at " + url + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open the store at " + withoutPassword(url) + ": " + e.getMessage(), e);
         }
         this.reads = new ReadConnections(dialect, url, readConnections);
         this.jdbi = Jdbi.create(reads);
@@ -77,10 +80,27 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
 
     /** Opens (creating and migrating if needed) the store at a JDBC URL. */
     public static SqlStore open(String url, int readConnections) {
+        return open(url, null, null, readConnections);
+    }
+
+    /**
+     * Opens the store at a JDBC URL, {@code jdbc:sqlite:<file>} or {@code jdbc:postgresql://host/db},
+     * with a user and password for a server database (null when the URL carries them or none is needed).
+     */
+    public static SqlStore open(String url, String user, String password, int readConnections) {
         if (url.startsWith("jdbc:sqlite:")) {
             return new SqlStore(new SqliteDialect(), url, readConnections);
         }
-        throw new IllegalArgumentException("unsupported store URL '" + url + "'; expected jdbc:sqlite:<file>");
+        if (url.startsWith("jdbc:postgresql:")) {
+            return new SqlStore(new PostgresDialect(user, password), url, readConnections);
+        }
+        throw new IllegalArgumentException("unsupported store URL '" + url
+                + "'; expected jdbc:sqlite:<file> or jdbc:postgresql://<host>[:<port>]/<database>");
+    }
+
+    /** A URL may carry a password parameter; it never reaches a log or a message. */
+    static String withoutPassword(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
     public String url() {
@@ -172,16 +192,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
                         return labels;
                     }));
         } catch (JdbiException e) {
-            throw new InvalidQueryException(databaseReason(e));
+            throw new InvalidQueryException(dialect.reason(rootMessage(e)));
         }
-    }
-
-    /** The database's own words: "no such column: amount", without the driver's wrapping. */
-    static String databaseReason(Throwable e) {
-        String message = rootMessage(e);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\[SQLITE_[A-Z_]+\\][^(]*\\((.*)\\)$", java.util.regex.Pattern.DOTALL)
-                .matcher(message);
-        return m.matches() ? m.group(1) : message;
     }
 
     @Override
@@ -241,7 +253,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
     @Override
     public Batch batch() {
         try {
-            return new BatchWriter(dialect.open(url, false), dataVersion::incrementAndGet);
+            return new BatchWriter(dialect.open(url, false), dialect, dataVersion::incrementAndGet);
         } catch (SQLException e) {
             throw new StoreException("cannot open a write transaction: " + e.getMessage(), e);
         }

@@ -50,6 +50,14 @@ final class SqliteDialect implements StoreDialect {
     }
 
     @Override
+    public String reason(String message) {
+        // "[SQLITE_ERROR] SQL error or missing database (no such column: amount)" -> "no such column: amount"
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\[SQLITE_[A-Z_]+\\][^(]*\\((.*)\\)$",
+                java.util.regex.Pattern.DOTALL).matcher(message);
+        return m.matches() ? m.group(1) : message;
+    }
+
+    @Override
     public Connection open(String url, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);

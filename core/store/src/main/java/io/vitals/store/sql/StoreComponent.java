@@ -21,6 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import io.vitals.connector.PageCounts;
 import io.vitals.connector.Rejected;
+import io.vitals.connector.Secret;
 import io.vitals.connector.SourcePage;
 import io.vitals.connector.SyncReport;
 import io.vitals.kpi.DrillDown;
@@ -41,8 +42,16 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore {
 
     @ObjectClassDefinition(name = "Vitals store", description = "Where Vitals keeps the canonical customer-success data.")
     public @interface Config {
-        @AttributeDefinition(description = "JDBC URL of the store. Empty: SQLite at data/vitals.db under the Vitals home.")
+        @AttributeDefinition(description = "JDBC URL of the store. Empty: SQLite at data/vitals.db under the Vitals home."
+                + " PostgreSQL: jdbc:postgresql://<host>[:<port>]/<database>[?currentSchema=<schema>].")
         String url() default "";
+
+        @AttributeDefinition(description = "Database user (PostgreSQL).")
+        String user() default "";
+
+        @AttributeDefinition(description = "Where the database password is: env:<VARIABLE> or file:<path>#<key>,"
+                + " never the password itself.")
+        String password() default "";
 
         @AttributeDefinition(description = "Read-only connections kept open for KPI queries.", min = "1")
         int readConnections() default 4;
@@ -55,10 +64,14 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore {
 
     @Activate
     void activate(Config config, BundleContext context) throws IOException {
-        String url = config.url().isBlank() ? defaultUrl(context) : config.url();
-        store = SqlStore.open(url, Math.max(1, config.readConnections()));
+        String url = config.url().isBlank() ? defaultUrl(context) : config.url().trim();
+        String home = context.getProperty("vitals.home");
+        String password = config.password().isBlank() ? null
+                : Secret.parse("password", config.password().trim(), Path.of(home == null ? "." : home)).reveal();
+        store = SqlStore.open(url, config.user().isBlank() ? null : config.user().trim(), password,
+                Math.max(1, config.readConnections()));
         if (store.migrationsApplied() > 0) {
-            log.info("Store at {}: applied {} schema migration(s)", url, store.migrationsApplied());
+            log.info("Store at {}: applied {} schema migration(s)", SqlStore.withoutPassword(url), store.migrationsApplied());
         }
     }
 

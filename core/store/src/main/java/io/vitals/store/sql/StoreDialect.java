@@ -2,6 +2,7 @@ package io.vitals.store.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 
 import io.vitals.store.SqlDialect;
 
@@ -18,4 +19,18 @@ interface StoreDialect extends SqlDialect {
 
     /** True when two values differ, NULL counting as a value (SQL's IS DISTINCT FROM). */
     String distinct(String a, String b);
+
+    /** The VALUES placeholder of a table's id column: NULL asks the database for a new id. */
+    default String idValue(String table) {
+        return "?";
+    }
+
+    /** Called after rows were written with ids of their own, so ids drawn later do not collide. */
+    default void afterExplicitIds(Connection connection, Collection<String> tables) throws SQLException {
+    }
+
+    /** The database's own words from a driver's error message. */
+    default String reason(String message) {
+        return message;
+    }
 }
