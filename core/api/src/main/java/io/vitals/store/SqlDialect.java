@@ -1,9 +1,13 @@
 package io.vitals.store;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The few pieces of KPI SQL that differ between databases. Everything else in KPI SQL is the common
- * part: {@code count(*) FILTER (WHERE ...)}, CASE, CTEs, window functions, {@code CAST}.
+ * part: {@code count(*) FILTER (WHERE ...)}, CASE, CTEs, window functions, {@code CAST} (to
+ * {@code DOUBLE PRECISION} for reals: SQLite reads it as REAL, and PostgreSQL's REAL has only six digits).
  */
+@ProviderType
 public interface SqlDialect {
 
     /** "sqlite" or "postgresql". */
@@ -20,6 +24,12 @@ public interface SqlDialect {
 
     /** The largest integer not above a non-negative real expression. */
     String floor(String expression);
+
+    /**
+     * A text expression (an attribute value) as a real number, or NULL when it is not a plain
+     * decimal number such as "4", "-2" or "4.5". SQLite's own CAST would read "great" as 0.
+     */
+    String number(String textExpression);
 
     /** A real number of days between two epoch-seconds expressions. */
     default String daysBetween(String fromEpochSeconds, String toEpochSeconds) {

@@ -25,13 +25,18 @@ import org.opentest4j.TestAbortedException;
  * A real PostgreSQL server for tests, from the machine's own PostgreSQL binaries (Debian's
  * {@code postgresql} package): one throwaway cluster per test JVM, copied from a cluster
  * initialised once per machine, listening on 127.0.0.1 at a free port, stopped when the JVM ends.
- * Every {@link #newSchema()} is an empty schema, so tests never see each other's rows.
+ * Every {@link #newSchema()} is an empty schema, so tests never see each other's rows. Connections
+ * sign in with {@link #USER} and {@link #PASSWORD} (SCRAM), as they would to a real server.
  * <p>
  * {@code VITALS_TEST_POSTGRES_URL} (a JDBC URL with user and password) points the tests at a
  * server of your own instead. Without either, PostgreSQL tests are skipped, except under
  * {@code CI=true}, where a missing server is a failure.
  */
 public final class TestPostgres {
+
+    /** The superuser's password: connections over TCP must give it, as they would to a real server. */
+    public static final String PASSWORD = "vitals-test-password";
+    public static final String USER = "vitals";
 
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static String baseUrl;
@@ -45,7 +50,10 @@ public final class TestPostgres {
     /** Schemas given back by finished tests, emptied, with their tables still there. */
     private static final java.util.Deque<String> RELEASED = new java.util.ArrayDeque<>();
 
-    /** A JDBC URL whose current schema is empty: new, or one a finished test gave back and that was emptied. */
+    /**
+     * A JDBC URL (with user and password) whose current schema is empty: new, or one a finished test
+     * gave back and that was emptied.
+     */
     public static synchronized String newSchema() {
         if (!RELEASED.isEmpty()) {
             return RELEASED.pop();
@@ -177,7 +185,7 @@ public final class TestPostgres {
     private static Path template(Path bin) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         String version = bin.getParent().getFileName().toString();
-        Path template = tmp.resolve("vitals-pg-template-" + version);
+        Path template = tmp.resolve("vitals-pg-template-" + version + "-scram");
         Path lockFile = tmp.resolve("vitals-pg-template-" + version + ".lock");
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = channel.lock()) {
@@ -185,10 +193,14 @@ public final class TestPostgres {
                 return template;
             }
             Path staging = Files.createTempDirectory(tmp, "vitals-pg-init");
+            Path passwordFile = staging.resolve("password");
+            Files.writeString(passwordFile, PASSWORD + "\n");
             handOver(staging);
-            run(List.of(bin.resolve("initdb").toString(), "-D", staging.resolve("data").toString(), "-U", "vitals",
-                    "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"));
+            run(List.of(bin.resolve("initdb").toString(), "-D", staging.resolve("data").toString(), "-U", USER,
+                    "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + passwordFile,
+                    "-E", "UTF8", "--locale=C", "--no-sync"));
             Files.move(staging.resolve("data"), template);
+            Files.delete(passwordFile);
             Files.delete(staging);
             return template;
         }
@@ -209,7 +221,7 @@ public final class TestPostgres {
         server = new ProcessBuilder(asServerUser(command)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::stop, "stop test PostgreSQL"));
-        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=vitals";
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=" + USER + "&password=" + PASSWORD;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try (Connection c = DriverManager.getConnection(url)) {

@@ -34,8 +34,7 @@ public final class Differential {
     /** Seeds 1..{@code seeds} (at most {@value #POSTGRESQL_SEEDS} on PostgreSQL); for each, every question {@link RandomData#queries} asks. */
     public static void check(Path folder, int seeds, Function<MetricStore, Kpi> sql,
             BiFunction<Dataset, KpiQuery, KpiResult> reference, String... detailsToCompare) {
-        int last = TestStores.postgresql() ? Math.min(seeds, POSTGRESQL_SEEDS) : seeds;
-        for (long seed = 1; seed <= last; seed++) {
+        for (long seed = 1; seed <= seeds(seeds); seed++) {
             Dataset data = RandomData.generate(seed);
             try (Fixture fixture = Fixture.in(dir(folder, seed))) {
                 fixture.load(data);
@@ -48,6 +47,16 @@ public final class Differential {
                 }
             }
         }
+    }
+
+    /** How many datasets {@link #check} really reads when asked for {@code requested} (fewer on PostgreSQL). */
+    public static int seeds(int requested) {
+        return TestStores.postgresql() ? Math.min(requested, POSTGRESQL_SEEDS) : requested;
+    }
+
+    /** A count a test expects over {@code requested} datasets, scaled to the datasets really read. */
+    public static int scaled(int countOverRequested, int requested) {
+        return countOverRequested * seeds(requested) / requested;
     }
 
     private static Path dir(Path folder, long seed) {

@@ -15,6 +15,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import io.vitals.store.DataWriter;
+import io.vitals.store.StoreUnavailableException;
 
 /**
  * The built-in demo dataset: on a store with no customers it loads one at start, so every KPI
@@ -61,7 +62,15 @@ public class DemoDataset {
 
     @Activate
     void loadIfEmpty() {
-        if (!config.loadWhenEmpty() || !writer.isEmpty()) {
+        if (!config.loadWhenEmpty()) {
+            return;
+        }
+        try {
+            if (!writer.isEmpty()) {
+                return;
+            }
+        } catch (StoreUnavailableException e) {
+            log.warn("Demo dataset not loaded: the store is not available (the log says why)");
             return;
         }
         DemoGenerator.Settings settings = defaults();

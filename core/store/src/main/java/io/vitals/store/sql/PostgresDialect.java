@@ -66,6 +66,11 @@ final class PostgresDialect implements StoreDialect {
     }
 
     @Override
+    public String number(String text) {
+        return "(CASE WHEN trim(" + text + ") ~ '^-?[0-9]+(\\.[0-9]*)?$' THEN CAST(trim(" + text + ") AS DOUBLE PRECISION) END)";
+    }
+
+    @Override
     public String distinct(String a, String b) {
         return a + " IS DISTINCT FROM " + b;
     }

@@ -98,6 +98,14 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
                 + "'; expected jdbc:sqlite:<file> or jdbc:postgresql://<host>[:<port>]/<database>");
     }
 
+    /** The SQL dialect of a store URL, without opening it. */
+    static SqlDialect dialectOf(String url) {
+        if (url.startsWith("jdbc:postgresql:")) {
+            return new PostgresDialect(null, null);
+        }
+        return new SqliteDialect();
+    }
+
     /** A URL may carry a password parameter; it never reaches a log or a message. */
     static String withoutPassword(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");

@@ -35,6 +35,13 @@ final class SqliteDialect implements StoreDialect {
     }
 
     @Override
+    public String number(String text) {
+        String bare = "ltrim(trim(" + text + "), '-')";
+        return "(CASE WHEN " + bare + " GLOB '[0-9]*' AND " + bare + " NOT GLOB '*[^0-9.]*' THEN CAST(trim(" + text
+                + ") AS REAL) END)";
+    }
+
+    @Override
     public String distinct(String a, String b) {
         return a + " IS NOT " + b;
     }

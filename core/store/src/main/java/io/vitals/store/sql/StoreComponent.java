@@ -11,6 +11,7 @@ import java.util.SortedSet;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
@@ -31,10 +32,16 @@ import io.vitals.store.DataWriter;
 import io.vitals.store.MetricStore;
 import io.vitals.store.RowMapper;
 import io.vitals.store.SqlDialect;
+import io.vitals.store.StoreUnavailableException;
 import io.vitals.store.SyncStore;
 
-/** The store as a service: configured by {@code etc/vitals.store.cfg}, SQLite under the home by default. */
-@Component(service = {MetricStore.class, DataWriter.class, SyncStore.class}, configurationPid = StoreComponent.PID, immediate = true)
+/**
+ * The store as a service: configured by {@code etc/vitals.store.cfg} (SQLite under the home when its
+ * url is empty). The configuration is required, so the store opens once, where the file says,
+ * never first at a default while the file is still on its way.
+ */
+@Component(service = {MetricStore.class, DataWriter.class, SyncStore.class}, configurationPid = StoreComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = StoreComponent.Config.class)
 public class StoreComponent implements MetricStore, DataWriter, SyncStore {
 
@@ -60,54 +67,111 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore {
     @Reference(service = LoggerFactory.class)
     private Logger log;
 
-    private SqlStore store;
+    /** Opening again after a failure is tried at most this often, so a down server is not hammered. */
+    private static final long RETRY_MILLIS = 2_000;
+
+    private String url;
+    private String user;
+    private Config config;
+    private Path home;
+    private volatile SqlStore store;
+    private volatile StoreUnavailableException unavailable;
+    private long lastAttempt;
 
     @Activate
     void activate(Config config, BundleContext context) throws IOException {
-        String url = config.url().isBlank() ? defaultUrl(context) : config.url().trim();
-        String home = context.getProperty("vitals.home");
-        String password = config.password().isBlank() ? null
-                : Secret.parse("password", config.password().trim(), Path.of(home == null ? "." : home)).reveal();
-        store = SqlStore.open(url, config.user().isBlank() ? null : config.user().trim(), password,
-                Math.max(1, config.readConnections()));
-        if (store.migrationsApplied() > 0) {
-            log.info("Store at {}: applied {} schema migration(s)", SqlStore.withoutPassword(url), store.migrationsApplied());
+        this.config = config;
+        String homeProperty = context.getProperty("vitals.home");
+        this.home = Path.of(homeProperty == null ? "." : homeProperty);
+        this.url = config.url().isBlank() ? defaultUrl(home) : config.url().trim();
+        this.user = config.user().isBlank() ? null : config.user().trim();
+        try {
+            open();
+        } catch (StoreUnavailableException e) {
+            // One line, and the platform goes on: every use says why, and a later use opens the
+            // store once its server is reachable or its password is set.
+            log.error("The store is not available: {}", e.getMessage());
         }
     }
 
-    private static String defaultUrl(BundleContext context) throws IOException {
-        String home = context.getProperty("vitals.home");
-        Path file = Path.of(home == null ? "." : home).resolve("data").resolve("vitals.db").toAbsolutePath();
+    private synchronized SqlStore open() {
+        if (store != null) {
+            return store;
+        }
+        lastAttempt = System.currentTimeMillis();
+        try {
+            String password = config.password().isBlank() ? null
+                    : Secret.parse("password", config.password().trim(), home).reveal();
+            SqlStore opened = SqlStore.open(url, user, password, Math.max(1, config.readConnections()));
+            if (opened.migrationsApplied() > 0) {
+                log.info("Store at {}: applied {} schema migration(s)", SqlStore.withoutPassword(url), opened.migrationsApplied());
+            }
+            if (unavailable != null) {
+                log.info("The store is available again at {}", SqlStore.withoutPassword(url));
+            }
+            unavailable = null;
+            store = opened;
+            return opened;
+        } catch (RuntimeException e) {
+            unavailable = new StoreUnavailableException(
+                    e.getMessage() + " (etc/" + PID + ".cfg: url " + SqlStore.withoutPassword(url) + ")", e);
+            throw unavailable;
+        }
+    }
+
+    /** The open store, or a try at opening it, or why it is not available. */
+    private SqlStore store() {
+        SqlStore s = store;
+        if (s != null) {
+            return s;
+        }
+        synchronized (this) {
+            if (store == null && unavailable != null && System.currentTimeMillis() - lastAttempt < RETRY_MILLIS) {
+                throw unavailable;
+            }
+            return open();
+        }
+    }
+
+    private static String defaultUrl(Path home) throws IOException {
+        Path file = home.resolve("data").resolve("vitals.db").toAbsolutePath();
         Files.createDirectories(file.getParent());
         return "jdbc:sqlite:" + file;
     }
 
     @Deactivate
     void deactivate() {
-        store.close();
+        SqlStore s = store;
+        if (s != null) {
+            s.close();
+        }
     }
 
-    @Override public SqlDialect dialect() { return store.dialect(); }
+    /** The dialect is known from the URL, so KPIs can be built while a server database is still out of reach. */
+    @Override public SqlDialect dialect() {
+        SqlStore s = store;
+        return s != null ? s.dialect() : SqlStore.dialectOf(url);
+    }
     @Override public <T> List<T> query(String sql, KpiQuery query, Map<String, ?> params, RowMapper<T> mapper) {
-        return store.query(sql, query, params, mapper);
+        return store().query(sql, query, params, mapper);
     }
     @Override public KpiTable table(String name, String title, String sql, KpiQuery query, Map<String, ?> params,
             List<KpiTable.Column> columns, DrillDown order) {
-        return store.table(name, title, sql, query, params, columns, order);
+        return store().table(name, title, sql, query, params, columns, order);
     }
-    @Override public SortedSet<String> segmentKeys() { return store.segmentKeys(); }
-    @Override public List<String> prepare(String sql, Map<String, ?> params) { return store.prepare(sql, params); }
-    @Override public Batch batch() { return store.batch(); }
-    @Override public void deleteSource(String source) { store.deleteSource(source); }
-    @Override public boolean isEmpty() { return store.isEmpty(); }
-    @Override public Map<String, Long> counts() { return store.counts(); }
-    @Override public Optional<String> metadata(String key) { return store.metadata(key); }
-    @Override public void putMetadata(String key, String value) { store.putMetadata(key, value); }
-    @Override public Optional<String> cursor(String source) { return store.cursor(source); }
-    @Override public PageCounts write(String source, SourcePage page) { return store.write(source, page); }
-    @Override public void resetCursor(String source) { store.resetCursor(source); }
-    @Override public List<Rejected> rejects(String source, int limit) { return store.rejects(source, limit); }
-    @Override public long rejectCount(String source) { return store.rejectCount(source); }
-    @Override public void saveReport(SyncReport report) { store.saveReport(report); }
-    @Override public Optional<SyncReport> lastReport(String source) { return store.lastReport(source); }
+    @Override public SortedSet<String> segmentKeys() { return store().segmentKeys(); }
+    @Override public List<String> prepare(String sql, Map<String, ?> params) { return store().prepare(sql, params); }
+    @Override public Batch batch() { return store().batch(); }
+    @Override public void deleteSource(String source) { store().deleteSource(source); }
+    @Override public boolean isEmpty() { return store().isEmpty(); }
+    @Override public Map<String, Long> counts() { return store().counts(); }
+    @Override public Optional<String> metadata(String key) { return store().metadata(key); }
+    @Override public void putMetadata(String key, String value) { store().putMetadata(key, value); }
+    @Override public Optional<String> cursor(String source) { return store().cursor(source); }
+    @Override public PageCounts write(String source, SourcePage page) { return store().write(source, page); }
+    @Override public void resetCursor(String source) { store().resetCursor(source); }
+    @Override public List<Rejected> rejects(String source, int limit) { return store().rejects(source, limit); }
+    @Override public long rejectCount(String source) { return store().rejectCount(source); }
+    @Override public void saveReport(SyncReport report) { store().saveReport(report); }
+    @Override public Optional<SyncReport> lastReport(String source) { return store().lastReport(source); }
 }

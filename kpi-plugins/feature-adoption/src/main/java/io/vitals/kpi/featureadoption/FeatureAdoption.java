@@ -159,7 +159,7 @@ public class FeatureAdoption implements Kpi {
                 + ")\n"
                 + "SELECT a.n AS active, f.feature AS feature, f.adopters AS adopters,\n"
                 + "       count(f.feature) OVER () AS feature_count,\n"
-                + "       avg(CAST(f.adopters AS REAL)) OVER () AS mean_adopters\n"
+                + "       avg(CAST(f.adopters AS DOUBLE PRECISION)) OVER () AS mean_adopters\n"
                 + "FROM active a LEFT JOIN adoption f ON 1 = 1\n"
                 + "ORDER BY f.adopters DESC, f.feature";
         List<Row> rows = store.query(sql, query, params, Row::copy);

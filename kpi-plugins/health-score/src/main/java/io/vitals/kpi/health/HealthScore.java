@@ -26,6 +26,7 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.CustomerColumns;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
+import io.vitals.store.SqlDialect;
 import io.vitals.store.SubscriptionSql;
 
 /**
@@ -149,7 +150,7 @@ public class HealthScore implements Kpi {
      * Every customer of the population with its six measures and its score, as CTEs ending in
      * {@code scored}. CTE names avoid the canonical table names, which the store shadows for segments.
      */
-    private static String scored(String floor) {
+    private static String scored(SqlDialect dialect) {
         return "WITH population AS (" + SubscriptionSql.customersAt(":to") + "),\n" + """
                 period_usage AS (
                   SELECT customer_id, event, %s AS day FROM usage_events
@@ -183,17 +184,17 @@ public class HealthScore implements Kpi {
                   GROUP BY customer_id
                 ),
                 csm_ratings AS (
-                  SELECT customer_id, CAST(value AS REAL) AS rating FROM customer_attributes WHERE name = 'csm_sentiment'
+                  SELECT customer_id, %s AS rating FROM customer_attributes WHERE name = 'csm_sentiment'
                 ),
                 measures AS (
                   SELECT p.customer_id,
                          CASE WHEN coalesce(u.active_days, 0) >= :periodDays * :usageTarget THEN 1.0
-                              ELSE CAST(coalesce(u.active_days, 0) AS REAL) / (:periodDays * :usageTarget) END AS usage,
+                              ELSE CAST(coalesce(u.active_days, 0) AS DOUBLE PRECISION) / (:periodDays * :usageTarget) END AS usage,
                          CASE WHEN pu.events_used = 0 THEN 0.0
-                              ELSE CAST(coalesce(u.events_used, 0) AS REAL) / pu.events_used END AS adoption,
+                              ELSE CAST(coalesce(u.events_used, 0) AS DOUBLE PRECISION) / pu.events_used END AS adoption,
                          coalesce(n.score / 10.0, 0.5) AS nps,
                          1.0 - CASE WHEN coalesce(t.open_tickets, 0) >= :ticketCeiling THEN 1.0
-                                    ELSE CAST(coalesce(t.open_tickets, 0) AS REAL) / :ticketCeiling END AS tickets,
+                                    ELSE CAST(coalesce(t.open_tickets, 0) AS DOUBLE PRECISION) / :ticketCeiling END AS tickets,
                          CASE WHEN coalesce(i.uncollectible, 0) > 0 THEN 0.0
                               WHEN coalesce(i.overdue, 0) > 0 THEN 0.5
                               ELSE 1.0 END AS payment,
@@ -213,7 +214,7 @@ public class HealthScore implements Kpi {
                                / :weightTotal AS score
                   FROM measures m
                 )
-                """.formatted(floor);
+                """.formatted(dialect.floor("occurred_at / 86400.0"), dialect.number("value"));
     }
 
     private static final String BAND_COUNTS = """
@@ -310,7 +311,7 @@ public class HealthScore implements Kpi {
     @Override
     public KpiResult compute(KpiQuery query) {
         Settings s = settings;
-        Row row = store.queryRow(scored(store.dialect().floor("occurred_at / 86400.0")) + BAND_COUNTS, query, params(s, query));
+        Row row = store.queryRow(scored(store.dialect()) + BAND_COUNTS, query, params(s, query));
         long customers = row.count("customers");
         if (customers == 0) {
             return KpiResult.noData("no paying customers at the end of " + query.period() + " for " + query.segment());
@@ -342,7 +343,7 @@ public class HealthScore implements Kpi {
             case "green" -> "h.score >= :greenFrom";
             default -> "1 = 1";
         };
-        String text = scored(store.dialect().floor("occurred_at / 86400.0"))
+        String text = scored(store.dialect())
                 + "SELECT " + CustomerColumns.SQL + ", h.score AS score, 100.0 * h.usage AS usage, 100.0 * h.adoption AS adoption,"
                 + " 100.0 * h.nps AS nps, 100.0 * h.tickets AS tickets, 100.0 * h.payment AS payment,"
                 + " 100.0 * h.sentiment AS sentiment\n"

@@ -146,7 +146,7 @@ public class Stickiness implements Kpi {
                 + "  SELECT DISTINCT customer_id, user_id FROM usage_events\n"
                 + "  WHERE occurred_at >= :windowFrom AND occurred_at < :to" + filter + "\n"
                 + ")\n"
-                + "SELECT CAST((SELECT count(*) FROM active_days) AS REAL) / :days AS average_dau,\n"
+                + "SELECT CAST((SELECT count(*) FROM active_days) AS DOUBLE PRECISION) / :days AS average_dau,\n"
                 + "       (SELECT count(*) FROM window_active) AS mau";
         Row row = store.queryRow(sql, query, params);
         double averageDau = row.doubleValue("average_dau");
