@@ -186,6 +186,53 @@ class ConnectorsIT {
         }
     }
 
+    /** Every connector kind is listed; taking a connector's jar out of deploy/ stops its sources and keeps their data. */
+    @Test
+    void removingAConnectorJarStopsItsSourcesAndKeepsTheirData() throws Exception {
+        String list = vitals.execute("connector:list").output();
+        for (String kind : List.of("file", "jdbc", "stripe", "hubspot", "salesforce", "zendesk", "delighted", "typeform", "usage")) {
+            assertTrue(list.contains(kind), kind + " is not listed:\n" + list);
+        }
+        Path drop = Files.createDirectories(home.resolve("data/usage-it"));
+        Files.writeString(drop.resolve("2026-05-01.jsonl"), """
+                {"type":"track","event":"Report Built","userId":"u-1","messageId":"m1","timestamp":"2026-05-01T09:00:00Z","context":{"groupId":"c1"}}
+                {"type":"track","event":"Report Built","userId":"u-2","messageId":"m2","timestamp":"2026-05-01T10:00:00Z","context":{"groupId":"c2"}}
+                {"type":"track","event":"Login","userId":"u-1","messageId":"m3","timestamp":"2026-05-02T09:00:00Z","context":{"groupId":"c1"}}
+                """);
+        Distribution.write(home.resolve("etc/vitals.source.usage-product.cfg"), """
+                folder = data/usage-it
+                customerSource = demo
+                settleSeconds = -1
+                """);
+        awaitSource("product");
+        SyncReport first = sync.sync("product", (s, p, t) -> { });
+        assertEquals(SyncReport.Outcome.COMPLETE, first.outcome(), first.message());
+        assertEquals(3L, Distribution.longValue(home, "SELECT count(*) FROM usage_events WHERE source = 'product'"));
+
+        Path jar;
+        try (var jars = Files.newDirectoryStream(home.resolve("deploy"), "vitals-connector-usage-*.jar")) {
+            jar = jars.iterator().next();
+        }
+        Path aside = folder.resolve(jar.getFileName());
+        Files.move(jar, aside);
+        try {
+            Distribution.await("the usage source to stop", WITHIN, () -> sync.sources().stream().noneMatch(s -> s.id().equals("product")));
+            assertTrue(sync.kinds().stream().noneMatch(k -> k.kind().equals("usage")), "the kind went with its jar");
+            CommandOutcome gone = vitals.execute("connector:sync product");
+            assertTrue(gone.failureMessage() != null && gone.failureMessage().contains("product"), String.valueOf(gone.failureMessage()));
+            assertEquals(3L, Distribution.longValue(home, "SELECT count(*) FROM usage_events WHERE source = 'product'"), "its data stays");
+            assertTrue(vitals.kpis().compute("dau", KpiQuery.of(Period.month(2026, 5))).hasValue(), "the KPIs keep answering");
+        } finally {
+            Files.move(aside, jar);
+        }
+        awaitSource("product");
+        SyncReport again = sync.sync("product", (s, p, t) -> { });
+        assertEquals(SyncReport.Outcome.COMPLETE, again.outcome(), again.message());
+        assertEquals(0, again.counts().inserted(), "its cursor survived: nothing read twice");
+        assertEquals(3L, Distribution.longValue(home, "SELECT count(*) FROM usage_events WHERE source = 'product'"));
+        Files.delete(home.resolve("etc/vitals.source.usage-product.cfg"));
+    }
+
     /** A sync killed with SIGKILL mid-way loses nothing and doubles nothing when it runs again. */
     @Test
     void aKilledSyncResumesWithNothingLostOrDoubled() throws Exception {

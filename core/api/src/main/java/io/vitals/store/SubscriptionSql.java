@@ -40,8 +40,14 @@ public final class SubscriptionSql {
     public static final String MRR_CHANGE = "start_mrr AS (" + mrrAt(":from") + "),\n"
             + "end_mrr AS (" + mrrAt(":to") + "),\n"
             + "mrr_change AS (\n"
-            + "  SELECT coalesce(s.customer_id, e.customer_id) AS customer_id, coalesce(s.mrr, 0) AS before, coalesce(e.mrr, 0) AS after\n"
-            + "  FROM start_mrr s FULL OUTER JOIN end_mrr e ON e.customer_id = s.customer_id\n"
+            // One pass over the spans touching the period, not a FULL JOIN of the two sides: SQLite
+            // joins those CTEs pairwise (quadratic), which made every revenue KPI seconds slow.
+            + "  SELECT customer_id, before, after FROM (\n"
+            + "    SELECT customer_id, sum(CASE WHEN " + covers("", ":from") + " THEN mrr_cents ELSE 0 END) AS before,\n"
+            + "           sum(CASE WHEN " + covers("", ":to") + " THEN mrr_cents ELSE 0 END) AS after\n"
+            + "    FROM subscriptions WHERE mrr_cents > 0 AND started_at < :to AND (ended_at IS NULL OR ended_at >= :from)\n"
+            + "    GROUP BY customer_id) spans\n"
+            + "  WHERE before > 0 OR after > 0\n"
             + ")";
 
     /**

@@ -84,6 +84,7 @@ final class CustomerStory {
     private final long windowStart;
     private final long today;
     private final int usagePerCustomer;
+    private final int npsEveryDays;
     private final DataWriter.Batch batch;
     private final DemoGenerator.Counts counts;
 
@@ -97,13 +98,14 @@ final class CustomerStory {
     private long signup;
     private int region;
 
-    CustomerStory(long id, Dice dice, long windowStart, long today, int usagePerCustomer, DataWriter.Batch batch,
+    CustomerStory(long id, Dice dice, long windowStart, long today, int usagePerCustomer, int npsEveryDays, DataWriter.Batch batch,
             DemoGenerator.Counts counts) {
         this.id = id;
         this.dice = dice;
         this.windowStart = windowStart;
         this.today = today;
         this.usagePerCustomer = usagePerCustomer;
+        this.npsEveryDays = npsEveryDays;
         this.batch = batch;
         this.counts = counts;
         this.health = 0.15 + 0.8 * (dice.uniform() + dice.uniform()) / 2;
@@ -476,7 +478,7 @@ final class CustomerStory {
     // ---- loyalty
 
     private void writeNps() {
-        for (long day = signup + 30; day < today; day += 90 + dice.between(-10, 10)) {
+        for (long day = signup + 30; day < today; day += npsEveryDays + dice.between(-npsEveryDays / 9, npsEveryDays / 9)) {
             if (!isActive(day) || !dice.chance(0.45)) {
                 continue;
             }

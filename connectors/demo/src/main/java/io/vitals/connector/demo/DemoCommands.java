@@ -35,6 +35,8 @@ public class DemoCommands {
         Integer months;
         @Option(names = "--usage-per-customer", paramLabel = "<n>", description = "Usage events per customer per active year (default 40).")
         Integer usage;
+        @Option(names = "--nps-every", paramLabel = "<days>", description = "Days between a customer's NPS surveys (default 90).")
+        Integer npsEvery;
         @Option(names = "--today", paramLabel = "<date>", description = "First day without data (default: today).")
         String today;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -73,7 +75,8 @@ public class DemoCommands {
         }
         DemoGenerator.Settings settings = new DemoGenerator.Settings(a.customers == null ? d.customers() : a.customers,
                 a.seed == null ? d.seed() : a.seed, today, a.months == null ? d.months() : a.months,
-                a.usage == null ? d.usagePerCustomer() : a.usage);
+                a.usage == null ? d.usagePerCustomer() : a.usage,
+                a.npsEvery == null ? d.npsEveryDays() : a.npsEvery);
         out.printf(Locale.ROOT, "Generating %,d customers over %d months up to %s (seed %d)...%n",
                 settings.customers(), settings.months(), settings.today(), settings.seed());
         long started = System.nanoTime();

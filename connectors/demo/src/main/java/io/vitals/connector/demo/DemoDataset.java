@@ -43,6 +43,9 @@ public class DemoDataset {
 
         @AttributeDefinition(description = "Average product-usage events per customer per year of activity.", min = "0")
         int usagePerCustomer() default 40;
+
+        @AttributeDefinition(description = "Days between the NPS surveys a customer is sent (about 45% answer).", min = "9")
+        int npsEveryDays() default DemoGenerator.Settings.NPS_EVERY_DAYS;
     }
 
     private final DataWriter writer;
@@ -81,7 +84,8 @@ public class DemoDataset {
     }
 
     DemoGenerator.Settings defaults() {
-        return new DemoGenerator.Settings(config.customers(), config.seed(), today, config.months(), config.usagePerCustomer());
+        return new DemoGenerator.Settings(config.customers(), config.seed(), today, config.months(), config.usagePerCustomer(),
+                config.npsEveryDays());
     }
 
     public DemoGenerator.Summary generate(DemoGenerator.Settings settings, DemoGenerator.Progress progress) {

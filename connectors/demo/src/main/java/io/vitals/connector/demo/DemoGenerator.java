@@ -20,7 +20,13 @@ public final class DemoGenerator {
     public static final String SOURCE = "demo";
 
     /** What to generate; {@code today} is the first day with no data, {@code months} how far back it goes. */
-    public record Settings(int customers, long seed, LocalDate today, int months, int usagePerCustomer) {
+    public record Settings(int customers, long seed, LocalDate today, int months, int usagePerCustomer, int npsEveryDays) {
+        public static final int NPS_EVERY_DAYS = 90;
+
+        public Settings(int customers, long seed, LocalDate today, int months, int usagePerCustomer) {
+            this(customers, seed, today, months, usagePerCustomer, NPS_EVERY_DAYS);
+        }
+
         public Settings {
             if (customers < 1) {
                 throw new IllegalArgumentException("the demo needs at least one customer, got " + customers);
@@ -30,6 +36,9 @@ public final class DemoGenerator {
             }
             if (usagePerCustomer < 0) {
                 throw new IllegalArgumentException("usage per customer cannot be negative");
+            }
+            if (npsEveryDays < 9) {
+                throw new IllegalArgumentException("NPS surveys are sent at most every 9 days, got every " + npsEveryDays);
             }
         }
     }
@@ -63,7 +72,7 @@ public final class DemoGenerator {
         try (DataWriter.Batch batch = writer.batch()) {
             for (int id = 1; id <= settings.customers(); id++) {
                 Dice dice = new Dice(settings.seed() * 1_000_003L + id);
-                new CustomerStory(id, dice, windowStart, today, settings.usagePerCustomer(), batch, counts).write();
+                new CustomerStory(id, dice, windowStart, today, settings.usagePerCustomer(), settings.npsEveryDays(), batch, counts).write();
                 if (id % step == 0 || id == settings.customers()) {
                     batch.commit();
                     progress.update(id, settings.customers());

@@ -120,13 +120,26 @@ public class OneLineLog implements LogListener {
         return recentCauses.put(cause, now) != null;
     }
 
+    /**
+     * While the framework stops, components race their own timers (SCR's change count, say) and
+     * log what they trip over: that goes to the file, not to the user of a command that succeeded.
+     */
+    private boolean stopping() {
+        try {
+            BundleContext c = context;
+            return c != null && c.getBundle(0).getState() == Bundle.STOPPING;
+        } catch (IllegalStateException gone) {
+            return true;
+        }
+    }
+
     @Override
     public synchronized void logged(LogEntry entry) {
         LogLevel level = entry.getLogLevel();
         if (level == LogLevel.AUDIT) {
             // what the platform tells its user (a dataset being loaded): the message alone
             System.err.println("vitals: " + entry.getMessage());
-        } else if (consoleLevel.implies(level) && !alreadySaid(entry)) {
+        } else if (consoleLevel.implies(level) && !stopping() && !alreadySaid(entry)) {
             System.err.println("vitals: " + level.name().toLowerCase(Locale.ROOT) + ": " + oneLine(entry));
         }
         if (file != null && fileLevel.implies(level)) {

@@ -47,6 +47,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
     private final ReadConnections reads;
     private final Jdbi jdbi;
     private final SegmentScope scope;
+    private volatile StatementTrace trace;
     private final int migrationsApplied;
     /** Bumped on every commit, so caches of what the data holds know when to forget. */
     private final AtomicLong dataVersion = new AtomicLong();
@@ -111,6 +112,11 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
+    /** From now on, appends every KPI query as it runs to this file (see {@link StatementTrace}). */
+    public void traceTo(java.nio.file.Path file) {
+        this.trace = new StatementTrace(file);
+    }
+
     public String url() {
         return url;
     }
@@ -133,6 +139,10 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
         bound.put("to", StoreTime.epochSeconds(query.period().to()));
         requireCustomersIn(query.segment());
         String scoped = scope.apply(sql, query.segment(), bound, attributeNames());
+        StatementTrace t = trace;
+        if (t != null) {
+            t.record(scoped, bound);
+        }
         try {
             return jdbi.withHandle(h -> h.createQuery(scoped).bindMap(bound)
                     .map((rs, ctx) -> mapper.map(new ResultSetRow(rs))).list());

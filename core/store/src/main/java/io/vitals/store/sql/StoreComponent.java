@@ -74,6 +74,7 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore {
     private String user;
     private Config config;
     private Path home;
+    private Path trace;
     private volatile SqlStore store;
     private volatile StoreUnavailableException unavailable;
     private long lastAttempt;
@@ -85,6 +86,8 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore {
         this.home = Path.of(homeProperty == null ? "." : homeProperty);
         this.url = config.url().isBlank() ? defaultUrl(home) : config.url().trim();
         this.user = config.user().isBlank() ? null : config.user().trim();
+        String traceProperty = context.getProperty("vitals.store.trace");
+        this.trace = traceProperty == null || traceProperty.isBlank() ? null : home.resolve(traceProperty.trim());
         try {
             open();
         } catch (StoreUnavailableException e) {
@@ -103,6 +106,10 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore {
             String password = config.password().isBlank() ? null
                     : Secret.parse("password", config.password().trim(), home).reveal();
             SqlStore opened = SqlStore.open(url, user, password, Math.max(1, config.readConnections()));
+            if (trace != null) {
+                opened.traceTo(trace);
+                log.info("Tracing every KPI query to {}", trace);
+            }
             if (opened.migrationsApplied() > 0) {
                 log.info("Store at {}: applied {} schema migration(s)", SqlStore.withoutPassword(url), opened.migrationsApplied());
             }

@@ -61,20 +61,24 @@ public class CustomerRetentionRate implements Kpi {
         }
     }
 
-    /** Each customer active at the boundary (a span of at least {@code :minMrr} cents covering it), with those spans' MRR in cents. */
-    private static String activeAt(String boundary) {
-        return "SELECT customer_id, sum(mrr_cents) AS mrr FROM subscriptions WHERE mrr_cents >= :minMrr AND "
-                + SubscriptionSql.covers("", boundary) + " GROUP BY customer_id";
+    /** The MRR in cents of the customer's spans of at least {@code :minMrr} covering the boundary; null when none does. */
+    private static String mrrAt(String boundary) {
+        String covers = SubscriptionSql.covers("", boundary);
+        return "CASE WHEN max(CASE WHEN " + covers + " THEN 1 ELSE 0 END) = 1 THEN sum(CASE WHEN " + covers
+                + " THEN mrr_cents ELSE 0 END) END";
     }
 
-    /** Every customer active at either boundary, with its MRR there in cents (null: not active there). */
-    private static final String STATUS = "WITH at_start AS (" + activeAt(":from") + "),\n"
-            + "at_end AS (" + activeAt(":to") + "),\n" + """
-            status AS (
-              SELECT coalesce(s.customer_id, e.customer_id) AS customer_id, s.mrr AS mrr_start, e.mrr AS mrr_end
-              FROM at_start s FULL OUTER JOIN at_end e ON e.customer_id = s.customer_id
-            )
-            """;
+    /**
+     * Every customer active at either boundary, with its MRR there in cents (null: not active there).
+     * One pass over the spans touching the period: a FULL JOIN of the two sides is quadratic in SQLite.
+     */
+    private static final String STATUS = "WITH status AS (\n"
+            + "  SELECT customer_id, mrr_start, mrr_end FROM (\n"
+            + "    SELECT customer_id, " + mrrAt(":from") + " AS mrr_start, " + mrrAt(":to") + " AS mrr_end\n"
+            + "    FROM subscriptions WHERE mrr_cents >= :minMrr AND started_at < :to AND (ended_at IS NULL OR ended_at >= :from)\n"
+            + "    GROUP BY customer_id) spans\n"
+            + "  WHERE mrr_start IS NOT NULL OR mrr_end IS NOT NULL\n"
+            + ")\n";
 
     private static final String SQL = STATUS + """
             SELECT count(mrr_start) AS at_start,

@@ -170,6 +170,10 @@ public class HealthScore implements Kpi {
                   WHERE survey_type = 'nps' AND scale_min = 0 AND scale_max = 10 AND customer_id IS NOT NULL
                     AND answered_at >= :to - :npsWindow AND answered_at < :to
                 ),
+                -- grouped, so SQLite indexes it for the join below (the output of a window it scans per customer)
+                nps_latest AS (
+                  SELECT customer_id, max(score) AS score FROM nps_answers WHERE newest = 1 GROUP BY customer_id
+                ),
                 open_at_end AS (
                   SELECT customer_id, count(*) AS open_tickets FROM tickets
                   WHERE created_at < :to AND (resolved_at IS NULL OR resolved_at >= :to)
@@ -202,7 +206,7 @@ public class HealthScore implements Kpi {
                   FROM population p
                   CROSS JOIN product_usage pu
                   LEFT JOIN customer_usage u ON u.customer_id = p.customer_id
-                  LEFT JOIN nps_answers n ON n.customer_id = p.customer_id AND n.newest = 1
+                  LEFT JOIN nps_latest n ON n.customer_id = p.customer_id
                   LEFT JOIN open_at_end t ON t.customer_id = p.customer_id
                   LEFT JOIN recent_invoices i ON i.customer_id = p.customer_id
                   LEFT JOIN csm_ratings s ON s.customer_id = p.customer_id

@@ -1,0 +1,54 @@
+package io.vitals.store.sql;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Appends every KPI query the store runs, as it ran (segment scope applied, parameters bound), to
+ * a file in the form the {@code sqlite3} command-line tool reads: so the benchmark can time the
+ * very same SQL outside Vitals, and a person can rerun a number by hand. Off unless the framework
+ * property {@code vitals.store.trace} names a file.
+ */
+final class StatementTrace {
+
+    private final Path file;
+
+    StatementTrace(Path file) {
+        this.file = file;
+    }
+
+    synchronized void record(String sql, Map<String, Object> params) {
+        StringBuilder script = new StringBuilder(".parameter clear\n");
+        new TreeMap<>(params).forEach((name, value) ->
+                script.append(".parameter set :").append(name).append(' ').append(literal(value)).append('\n'));
+        script.append(sql.strip()).append("\n;\n");
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            out.write(script.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the statement trace " + file, e);
+        }
+    }
+
+    /** A value as the sqlite3 shell's {@code .parameter set} takes it: an SQL expression, quoted as one argument. */
+    static String literal(Object value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value instanceof Boolean b) {
+            return b ? "1" : "0";
+        }
+        if (value instanceof Number n) {
+            return n.toString();
+        }
+        String sql = "'" + value.toString().replace("'", "''") + "'";
+        return "\"" + sql.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
