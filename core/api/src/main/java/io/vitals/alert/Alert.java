@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * One alert: a rule saw a KPI's status change from {@code from} to {@code to} (GREEN, YELLOW, RED),
- * or a customer enter the subset the rule watches ({@code customerId} set, {@code to} the subset's
- * name). {@code id} is 0 until the alert is recorded. {@code value} and {@code target} are in the
+ * or customers enter the drill-down subset the rule watches ({@code from} null, {@code to} the
+ * subset, e.g. {@code red}; {@code customerId} the customer, or null when one alert names several).
+ * {@code id} is 0 until the alert is recorded. {@code value} and {@code target} are in the
  * KPI's unit and may be null (a customer alert has no target). {@code ackedAt} is null while the
  * alert is open.
  */
@@ -27,9 +28,9 @@ public record Alert(long id, String rule, String kpi, String segment, String cus
         return ackedAt != null;
     }
 
-    /** Worse than before: a KPI's status fell (green to yellow or red, yellow to red) or a customer entered the subset. */
+    /** Worse than before: a KPI's status fell (green to yellow or red, yellow to red) or customers entered the subset. */
     public boolean worse() {
-        return customerId != null || rank(to) > rank(from);
+        return from == null || rank(to) > rank(from);
     }
 
     private static int rank(String status) {

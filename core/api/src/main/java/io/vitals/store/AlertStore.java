@@ -27,12 +27,12 @@ public interface AlertStore {
     void saveAlertStates(String rule, Map<String, String> states);
 
     /**
-     * Records an alert with a pending delivery per channel of {@code alert.deliveries()}, and saves
-     * the rule's states that go with it, in one transaction.
+     * Records an alert with its deliveries ({@code alert.deliveries()}, one per channel), and saves
+     * the states of {@code rule} that go with it (as {@link #saveAlertStates}), in one transaction.
      *
      * @return the alert with its id
      */
-    Alert recordAlert(Alert alert, Map<String, String> states);
+    Alert recordAlert(Alert alert, String rule, Map<String, String> states);
 
     /** The newest alerts first; the open ones only unless {@code includeAcked}. */
     List<Alert> alerts(boolean includeAcked, int limit);

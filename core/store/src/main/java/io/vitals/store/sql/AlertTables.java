@@ -59,7 +59,7 @@ final class AlertTables {
         });
     }
 
-    Alert record(Alert alert, Map<String, String> states) {
+    Alert record(Alert alert, String rule, Map<String, String> states) {
         return inTransaction("record an alert of rule " + alert.rule(), c -> {
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO alerts (rule, kpi, segment, customer_id, from_status,"
@@ -82,7 +82,7 @@ final class AlertTables {
             for (Alert.Delivery d : alert.deliveries()) {
                 writeDelivery(c, id, d);
             }
-            writeStates(c, alert.rule(), states);
+            writeStates(c, rule, states);
             return alert.withId(id);
         });
     }

@@ -423,8 +423,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     }
 
     @Override
-    public Alert recordAlert(Alert alert, Map<String, String> states) {
-        return alerts.record(alert, states);
+    public Alert recordAlert(Alert alert, String rule, Map<String, String> states) {
+        return alerts.record(alert, rule, states);
     }
 
     @Override

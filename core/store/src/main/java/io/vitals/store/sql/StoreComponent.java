@@ -178,7 +178,7 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
     @Override public Optional<SyncReport> lastReport(String source) { return store().lastReport(source); }
     @Override public Map<String, String> alertStates(String rule) { return store().alertStates(rule); }
     @Override public void saveAlertStates(String rule, Map<String, String> states) { store().saveAlertStates(rule, states); }
-    @Override public Alert recordAlert(Alert alert, Map<String, String> states) { return store().recordAlert(alert, states); }
+    @Override public Alert recordAlert(Alert alert, String rule, Map<String, String> states) { return store().recordAlert(alert, rule, states); }
     @Override public List<Alert> alerts(boolean includeAcked, int limit) { return store().alerts(includeAcked, limit); }
     @Override public Optional<Alert> alert(long id) { return store().alert(id); }
     @Override public boolean ackAlert(long id, java.time.Instant at) { return store().ackAlert(id, at); }

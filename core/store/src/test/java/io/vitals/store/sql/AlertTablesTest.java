@@ -49,7 +49,7 @@ class AlertTablesTest {
 
     @Test
     void anAlertIsRecordedWithItsStatesAndPendingDeliveriesAndSurvivesAReopen() {
-        Alert recorded = store.recordAlert(npsRed(), Map.of("", "RED"));
+        Alert recorded = store.recordAlert(npsRed(), "nps-red", Map.of("", "RED"));
         assertTrue(recorded.id() > 0);
         store.close();
         store = SqlStore.open(url, 1);
@@ -71,7 +71,7 @@ class AlertTablesTest {
 
     @Test
     void deliveriesAreUpdatedAndAnAlertWithNothingPendingIsNotRetried() {
-        long id = store.recordAlert(npsRed(), Map.of()).id();
+        long id = store.recordAlert(npsRed(), "nps-red", Map.of()).id();
         store.saveDelivery(id, new Delivery("log", Delivery.State.DELIVERED, 1, null, T0));
         store.saveDelivery(id, new Delivery("slack", Delivery.State.PENDING, 2, "HTTP 503", T0.plusSeconds(3)));
         assertEquals(1, store.pendingDeliveries().size());
@@ -85,8 +85,8 @@ class AlertTablesTest {
 
     @Test
     void ackKeepsTheFirstTimeAndOpenAlertsLeaveTheAckedOnesOut() {
-        long first = store.recordAlert(npsRed(), Map.of()).id();
-        long second = store.recordAlert(npsRed(), Map.of()).id();
+        long first = store.recordAlert(npsRed(), "nps-red", Map.of()).id();
+        long second = store.recordAlert(npsRed(), "nps-red", Map.of()).id();
         assertEquals(List.of(second, first), store.alerts(false, 10).stream().map(Alert::id).toList());
 
         assertTrue(store.ackAlert(first, T0.plusSeconds(60)));
