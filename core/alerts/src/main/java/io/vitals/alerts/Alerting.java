@@ -158,9 +158,10 @@ final class Alerting {
             }
         } else {
             List<String> names = entered.stream().map(c -> inSubset.get(c) + " (" + c + ")").toList();
-            String message = entered.size() + " customers are now in " + where + ": " + String.join(", ", names.subList(0, 10))
-                    + " and " + (entered.size() - 10) + " more (kpi:customers " + rule.kpi() + " --subset " + rule.subset()
-                    + " lists them); rule " + rule.name() + ", " + range(query.period());
+            int shown = Math.min(10, names.size());
+            String message = entered.size() + " customers are now in " + where + ": " + String.join(", ", names.subList(0, shown))
+                    + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "") + " (kpi:customers " + rule.kpi()
+                    + " --subset " + rule.subset() + " lists them); rule " + rule.name() + ", " + range(query.period());
             Alert alert = new Alert(0, rule.name(), rule.kpi(), rule.segmentText(), null, null, rule.subset(), (double) entered.size(),
                     null, message, now, null, deliveries(rule, now));
             alerts.add(record(rule, alert, changes));
