@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -100,6 +99,15 @@ public class AlertEngine implements AlertBook, SyncObserver {
     private final List<Webhook> webhooks = new CopyOnWriteArrayList<>();
     private final Map<String, Alerting.Outcome> outcomes = new ConcurrentHashMap<>();
     private final AtomicBoolean allQueued = new AtomicBoolean();
+    /**
+     * A rule that cannot be evaluated yet is tried again after 1, 2, 4 ... (at most 30) seconds,
+     * RETRIES times (about five minutes), then on the schedule; its problem is logged once it has
+     * lasted QUIET_RETRIES tries (about 15 seconds), so a start, when the KPIs come last, is quiet.
+     */
+    private static final int RETRIES = 14;
+    private static final int QUIET_RETRIES = 4;
+    private final Map<String, Integer> retries = new ConcurrentHashMap<>();
+    private final Map<String, String> warned = new ConcurrentHashMap<>();
     private final Channel logChannel = new LogChannel();
     private final Alerting alerting;
     private final Dispatcher dispatcher;
@@ -178,12 +186,15 @@ public class AlertEngine implements AlertBook, SyncObserver {
     }
 
     void updatedRule(AlertRule rule) {
+        retries.remove(rule.spec().name());
         soon(rule);
     }
 
     void removeRule(AlertRule rule) {
         rules.remove(rule);
         outcomes.remove(rule.spec().name());
+        retries.remove(rule.spec().name());
+        warned.remove(rule.spec().name());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -244,9 +255,25 @@ public class AlertEngine implements AlertBook, SyncObserver {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             outcome = new Alerting.Outcome(null, "rule " + spec.name() + " could not be evaluated: " + why, List.of());
         }
-        Alerting.Outcome before = outcomes.put(spec.name(), outcome);
-        if (outcome.problem() != null && (before == null || !Objects.equals(before.problem(), outcome.problem()))) {
+        outcomes.put(spec.name(), outcome);
+        if (outcome.problem() == null) {
+            retries.remove(spec.name());
+            warned.remove(spec.name());
+            return;
+        }
+        // Its KPI (deploy/ starts after the platform), its target or the store may be on its way:
+        // look again soon, and say so only when it is still wrong after a while or the file is wrong.
+        int tries = spec.problem() == null ? retries.merge(spec.name(), 1, Integer::sum) : 0;
+        if ((spec.problem() != null || tries > QUIET_RETRIES) && !outcome.problem().equals(warned.get(spec.name()))) {
+            warned.put(spec.name(), outcome.problem());
             log.warn("Alert {}", outcome.problem().startsWith("rule ") ? outcome.problem() : "rule " + spec.name() + ": " + outcome.problem());
+        }
+        if (spec.problem() == null && tries <= RETRIES) {
+            try {
+                evaluations.schedule(() -> evaluate(spec), Math.min(30, 1L << Math.min(5, tries - 1)), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
+            }
         }
     }
 
