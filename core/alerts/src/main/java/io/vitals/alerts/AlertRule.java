@@ -114,10 +114,13 @@ public class AlertRule {
         return spec;
     }
 
-    /** The rule's name: the file's, {@code vitals.alert-<name>.cfg}, else its configuration's PID. */
-    static String name(String fileName, String pid) {
+    /**
+     * The name a configuration file gives: {@code <name>} of {@code <factoryPid>-<name>.cfg}, else
+     * the configuration's PID (a configuration made some other way than by a file).
+     */
+    static String name(String factoryPid, String fileName, String pid) {
         String file = fileName == null ? "" : fileName.substring(fileName.lastIndexOf('/') + 1);
-        String prefix = FACTORY_PID + "-";
+        String prefix = factoryPid + "-";
         if (file.startsWith(prefix) && file.lastIndexOf('.') > prefix.length()) {
             return file.substring(prefix.length(), file.lastIndexOf('.'));
         }
@@ -125,7 +128,7 @@ public class AlertRule {
     }
 
     static Spec parse(Config c, String pid) {
-        String name = name(c.felix_fileinstall_filename(), pid);
+        String name = name(FACTORY_PID, c.felix_fileinstall_filename(), pid);
         String where = c.felix_fileinstall_filename().isBlank() ? "alert rule " + name
                 : c.felix_fileinstall_filename().substring(c.felix_fileinstall_filename().lastIndexOf('/') + 1);
         List<String> channels = new ArrayList<>();

@@ -82,7 +82,8 @@ public class Webhook implements Channel {
 
     @Modified
     void modified(Config config, Map<String, Object> properties) {
-        String name = name(config.felix_fileinstall_filename(), String.valueOf(properties.getOrDefault("service.pid", "webhook")));
+        String name = AlertRule.name(FACTORY_PID, config.felix_fileinstall_filename(),
+                String.valueOf(properties.getOrDefault("service.pid", "webhook")));
         Secret url = null;
         String problem = null;
         try {
@@ -93,15 +94,6 @@ public class Webhook implements Channel {
         RetryPolicy retry = new RetryPolicy(Math.max(1, config.attempts()), Duration.ofMillis(Math.max(0, config.retryInitialMillis())),
                 Duration.ofMillis(Math.max(0, config.retryMaxMillis())));
         this.settings = new Settings(name, url, problem, retry, Duration.ofSeconds(Math.max(1, config.timeoutSeconds())));
-    }
-
-    static String name(String fileName, String pid) {
-        String file = fileName == null ? "" : fileName.substring(fileName.lastIndexOf('/') + 1);
-        String prefix = FACTORY_PID + "-";
-        if (file.startsWith(prefix) && file.lastIndexOf('.') > prefix.length()) {
-            return file.substring(prefix.length(), file.lastIndexOf('.'));
-        }
-        return pid;
     }
 
     @Override
