@@ -88,9 +88,7 @@ public class AlertEngine implements AlertBook, SyncObserver {
         }
     }
 
-    @Reference(service = LoggerFactory.class)
-    private Logger log;
-
+    private final Logger log;
     private final AlertStore store;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService evaluations = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "vitals-alerts"));
@@ -115,8 +113,9 @@ public class AlertEngine implements AlertBook, SyncObserver {
     private volatile ScheduledFuture<?> schedule;
 
     @Activate
-    public AlertEngine(@Reference KpiRegistry kpis, @Reference TargetBook targets, @Reference AlertStore store, Config config,
-            BundleContext context) {
+    public AlertEngine(@Reference KpiRegistry kpis, @Reference TargetBook targets, @Reference AlertStore store,
+            @Reference(service = LoggerFactory.class) Logger log, Config config, BundleContext context) {
+        this.log = log;
         this.store = store;
         this.config = config;
         String pinned = context == null ? null : context.getProperty("vitals.today");
@@ -201,7 +200,7 @@ public class AlertEngine implements AlertBook, SyncObserver {
             policyOption = ReferencePolicyOption.GREEDY)
     void addWebhook(Webhook webhook) {
         webhooks.add(webhook);
-        if (webhook.problem() != null && log != null) {
+        if (webhook.problem() != null) {
             log.warn("Webhook is misconfigured: {}", webhook.problem());
         }
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.List;
@@ -36,8 +35,7 @@ class AlertEngineTest {
     }
 
     @BeforeEach
-    void start() throws Exception {
-        engine = new AlertEngine(kpis, kpis, store, annotation(AlertEngine.Config.class, Map.of("intervalSeconds", 0L)), null);
+    void start() {
         Logger log = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class}, (proxy, method, args) -> {
             if (args != null && args.length > 0 && args[0] instanceof String format) {
                 String line = format;
@@ -48,9 +46,7 @@ class AlertEngineTest {
             }
             return null;
         });
-        Field field = AlertEngine.class.getDeclaredField("log");
-        field.setAccessible(true);
-        field.set(engine, log);
+        engine = new AlertEngine(kpis, kpis, store, log, annotation(AlertEngine.Config.class, Map.of("intervalSeconds", 0L)), null);
     }
 
     @AfterEach
