@@ -149,6 +149,53 @@ final class Json {
         return o;
     }
 
+    static ArrayNode alerts(List<io.vitals.alert.Alert> alerts) {
+        ArrayNode a = MAPPER.createArrayNode();
+        alerts.forEach(alert -> a.add(alert(alert)));
+        return a;
+    }
+
+    static ObjectNode alert(io.vitals.alert.Alert alert) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", alert.id());
+        o.put("rule", alert.rule());
+        o.put("kpi", alert.kpi());
+        o.put("segment", alert.segment());
+        o.put("customerId", alert.customerId());
+        o.put("from", alert.from());
+        o.put("to", alert.to());
+        o.put("value", alert.value());
+        o.put("target", alert.target());
+        o.put("message", alert.message());
+        o.put("raisedAt", alert.raisedAt().toString());
+        o.put("ackedAt", alert.ackedAt() == null ? null : alert.ackedAt().toString());
+        ArrayNode deliveries = o.putArray("deliveries");
+        for (io.vitals.alert.Alert.Delivery d : alert.deliveries()) {
+            ObjectNode x = deliveries.addObject();
+            x.put("channel", d.channel());
+            x.put("state", d.state().name().toLowerCase(java.util.Locale.ROOT));
+            x.put("attempts", d.attempts());
+            x.put("lastError", d.lastError());
+            x.put("updatedAt", d.updatedAt() == null ? null : d.updatedAt().toString());
+        }
+        return o;
+    }
+
+    static ArrayNode alertRules(List<io.vitals.alert.AlertRuleStatus> rules) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (io.vitals.alert.AlertRuleStatus r : rules) {
+            ObjectNode o = a.addObject();
+            o.put("name", r.name());
+            o.put("kpi", r.kpi());
+            o.put("segment", r.segment());
+            o.put("customers", r.subset());
+            o.set("channels", MAPPER.valueToTree(r.channels()));
+            o.put("status", r.status());
+            o.put("problem", r.problem());
+        }
+        return a;
+    }
+
     static ArrayNode targets(List<Target> targets) {
         ArrayNode a = MAPPER.createArrayNode();
         for (Target t : targets) {

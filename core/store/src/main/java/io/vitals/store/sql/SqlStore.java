@@ -20,6 +20,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
 
+import io.vitals.alert.Alert;
 import io.vitals.connector.PageCounts;
 import io.vitals.connector.Rejected;
 import io.vitals.connector.SourcePage;
@@ -29,6 +30,7 @@ import io.vitals.kpi.InvalidQueryException;
 import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Segment;
+import io.vitals.store.AlertStore;
 import io.vitals.store.DataWriter;
 import io.vitals.store.MetricStore;
 import io.vitals.store.RowMapper;
@@ -40,7 +42,7 @@ import io.vitals.store.SyncStore;
  * The canonical store over JDBC: KPI reads go through a pool of read-only connections, writes
  * through one transaction per batch. Opening it migrates the schema to the newest version.
  */
-public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoCloseable {
+public final class SqlStore implements MetricStore, DataWriter, SyncStore, AlertStore, AutoCloseable {
 
     private final StoreDialect dialect;
     private final String url;
@@ -49,6 +51,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
     private final SegmentScope scope;
     private volatile StatementTrace trace;
     private final int migrationsApplied;
+    private final AlertTables alerts;
     /** Bumped on every commit, so caches of what the data holds know when to forget. */
     private final AtomicLong dataVersion = new AtomicLong();
     private volatile CachedNames attributeNames = new CachedNames(-1, Set.of());
@@ -77,6 +80,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
         this.jdbi = Jdbi.create(reads);
         this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
         this.scope = new SegmentScope(dialect);
+        this.alerts = new AlertTables(readOnly -> dialect.open(url, readOnly));
     }
 
     /** Opens (creating and migrating if needed) the store at a JDBC URL. */
@@ -414,6 +418,48 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, AutoC
                         new PageCounts(rs.getLong("read"), rs.getLong("inserted"), rs.getLong("updated"), rs.getLong("unchanged"),
                                 rs.getLong("rejected")), rs.getString("message")))
                 .findOne());
+    }
+
+    // ---- alerts
+
+    @Override
+    public Map<String, String> alertStates(String rule) {
+        return alerts.states(rule);
+    }
+
+    @Override
+    public void saveAlertStates(String rule, Map<String, String> states) {
+        alerts.saveStates(rule, states);
+    }
+
+    @Override
+    public Alert recordAlert(Alert alert, String rule, Map<String, String> states) {
+        return alerts.record(alert, rule, states);
+    }
+
+    @Override
+    public List<Alert> alerts(boolean includeAcked, int limit) {
+        return alerts.alerts(includeAcked, limit);
+    }
+
+    @Override
+    public Optional<Alert> alert(long id) {
+        return alerts.alert(id);
+    }
+
+    @Override
+    public boolean ackAlert(long id, java.time.Instant at) {
+        return alerts.ack(id, at);
+    }
+
+    @Override
+    public void saveDelivery(long alertId, Alert.Delivery delivery) {
+        alerts.saveDelivery(alertId, delivery);
+    }
+
+    @Override
+    public List<Alert> pendingDeliveries() {
+        return alerts.pending();
     }
 
     private void execute(String sql, String arg) {

@@ -20,6 +20,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import io.vitals.alert.Alert;
 import io.vitals.connector.PageCounts;
 import io.vitals.connector.Rejected;
 import io.vitals.connector.Secret;
@@ -28,6 +29,7 @@ import io.vitals.connector.SyncReport;
 import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiTable;
+import io.vitals.store.AlertStore;
 import io.vitals.store.DataWriter;
 import io.vitals.store.MetricStore;
 import io.vitals.store.RowMapper;
@@ -40,10 +42,10 @@ import io.vitals.store.SyncStore;
  * url is empty). The configuration is required, so the store opens once, where the file says,
  * never first at a default while the file is still on its way.
  */
-@Component(service = {MetricStore.class, DataWriter.class, SyncStore.class}, configurationPid = StoreComponent.PID,
+@Component(service = {MetricStore.class, DataWriter.class, SyncStore.class, AlertStore.class}, configurationPid = StoreComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = StoreComponent.Config.class)
-public class StoreComponent implements MetricStore, DataWriter, SyncStore {
+public class StoreComponent implements MetricStore, DataWriter, SyncStore, AlertStore {
 
     static final String PID = "vitals.store";
 
@@ -181,4 +183,12 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore {
     @Override public long rejectCount(String source) { return store().rejectCount(source); }
     @Override public void saveReport(SyncReport report) { store().saveReport(report); }
     @Override public Optional<SyncReport> lastReport(String source) { return store().lastReport(source); }
+    @Override public Map<String, String> alertStates(String rule) { return store().alertStates(rule); }
+    @Override public void saveAlertStates(String rule, Map<String, String> states) { store().saveAlertStates(rule, states); }
+    @Override public Alert recordAlert(Alert alert, String rule, Map<String, String> states) { return store().recordAlert(alert, rule, states); }
+    @Override public List<Alert> alerts(boolean includeAcked, int limit) { return store().alerts(includeAcked, limit); }
+    @Override public Optional<Alert> alert(long id) { return store().alert(id); }
+    @Override public boolean ackAlert(long id, java.time.Instant at) { return store().ackAlert(id, at); }
+    @Override public void saveDelivery(long alertId, Alert.Delivery delivery) { store().saveDelivery(alertId, delivery); }
+    @Override public List<Alert> pendingDeliveries() { return store().pendingDeliveries(); }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +38,7 @@ import io.vitals.connector.RetryPolicy;
 import io.vitals.connector.Source;
 import io.vitals.connector.SourceStatus;
 import io.vitals.connector.SyncListener;
+import io.vitals.connector.SyncObserver;
 import io.vitals.connector.SyncReport;
 import io.vitals.connector.SyncService;
 import io.vitals.connector.UnknownSourceException;
@@ -95,6 +97,19 @@ public class SyncEngine implements SyncService {
     private volatile MetaTypeService metatype;
 
     private volatile BundleContext context;
+
+    /** Told after every sync (whiteboard), e.g. the alerts, which evaluate their rules on fresh data. */
+    private final List<SyncObserver> observers = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addObserver(SyncObserver observer) {
+        observers.add(observer);
+    }
+
+    void removeObserver(SyncObserver observer) {
+        observers.remove(observer);
+    }
 
     @Activate
     public SyncEngine(@Reference SyncStore store, Config config, BundleContext context) {
@@ -184,6 +199,14 @@ public class SyncEngine implements SyncService {
                 } else {
                     log.info("Sync of {} failed: {}", report.source(), report.message());
                 }
+            }
+        }
+        for (SyncObserver observer : observers) {
+            try {
+                observer.synced(report);
+            } catch (RuntimeException e) {
+                log.warn("A sync observer ({}) failed on the report of {}: {}", observer.getClass().getName(), report.source(),
+                        String.valueOf(e.getMessage()));
             }
         }
         return report;
