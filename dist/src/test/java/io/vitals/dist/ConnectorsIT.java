@@ -118,7 +118,13 @@ class ConnectorsIT {
         // an edit reconfigures the source, deleting the file removes it (its data stays)
         Distribution.write(home.resolve("etc/vitals.source.file-acme-tickets.cfg"),
                 Files.readString(home.resolve("etc/vitals.source.file-acme-tickets.cfg")) + "pageSize = 2\n");
-        Distribution.await("the new page size", WITHIN, () -> "2".equals(sync.status("acme-tickets").settings().get("pageSize")));
+        Distribution.await("the new page size", WITHIN, () -> {
+            try {
+                return "2".equals(sync.status("acme-tickets").settings().get("pageSize"));
+            } catch (io.vitals.connector.UnknownSourceException reconfiguring) {
+                return false; // the old component is gone, the new one not yet there
+            }
+        });
         Files.delete(home.resolve("etc/vitals.source.file-acme-tickets.cfg"));
         Distribution.await("the source to go", WITHIN, () -> sync.sources().stream().noneMatch(s -> s.id().equals("acme-tickets")));
         assertEquals(5L, Distribution.longValue(home, "SELECT count(*) FROM tickets WHERE source = 'acme-tickets'"));
