@@ -64,6 +64,15 @@ public final class Benchmark {
     }
 
     public static void main(String[] argv) throws Exception {
+        try {
+            run(argv);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("benchmark: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] argv) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("--dist", "dist/target/vitals", "--work", "benchmark/target/work",
                 "--sizes", "small,medium,large", "--runs", "5", "--out", "BENCHMARKS.md"));
         for (int i = 0; i < argv.length; i++) {
@@ -79,8 +88,17 @@ public final class Benchmark {
             sizes.add(SIZES.stream().filter(s -> s.name().equals(name.trim())).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("unknown size '" + name + "'; the sizes are small, medium, large")));
         }
+        int runs;
+        try {
+            runs = Integer.parseInt(options.get("--runs"));
+        } catch (NumberFormatException e) {
+            runs = 0;
+        }
+        if (runs < 1) {
+            throw new IllegalArgumentException("--runs must be a whole number of at least 1; got '" + options.get("--runs") + "'");
+        }
         Benchmark benchmark = new Benchmark(Path.of(options.get("--dist")).toAbsolutePath(),
-                Path.of(options.get("--work")).toAbsolutePath(), Integer.parseInt(options.get("--runs")));
+                Path.of(options.get("--work")).toAbsolutePath(), runs);
         String report = benchmark.run(sizes);
         Files.writeString(Path.of(options.get("--out")), report);
         System.out.println("\nWritten to " + options.get("--out"));
@@ -187,6 +205,11 @@ public final class Benchmark {
                 facts.store(out, "the dataset in data/vitals.db");
             }
         }
+        // A reused dataset runs the code just built, not the code it was generated with.
+        for (String code : List.of("bin", "lib", "bundle", "deploy")) {
+            deleteTree(home.resolve(code));
+            copyTree(dist.resolve(code), home.resolve(code));
+        }
         long bytes = Files.size(home.resolve("data/vitals.db"));
         Path wal = home.resolve("data/vitals.db-wal");
         if (Files.exists(wal)) {
@@ -260,8 +283,10 @@ public final class Benchmark {
                     failures.put(info.id(), e.getMessage());
                     continue;
                 }
-                byte[] all = Files.readAllBytes(trace);
-                scripts.put(info.id(), new String(all, (int) before, (int) (all.length - before), StandardCharsets.UTF_8));
+                try (var in = Files.newInputStream(trace)) {
+                    in.skipNBytes(before); // only what this computation appended
+                    scripts.put(info.id(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
             }
         }
         // Second pass, not tracing: Vitals' own times.
@@ -432,8 +457,11 @@ public final class Benchmark {
         double ours;
         long inserted;
         try (VitalsRuntime vitals = VitalsRuntime.home(copy).settleTimeout(Duration.ofMinutes(5)).start()) {
-            SyncService sync = vitals.framework().getBundleContext().getService(
-                    vitals.framework().getBundleContext().getServiceReference(SyncService.class));
+            var engine = vitals.framework().getBundleContext().getServiceReference(SyncService.class);
+            if (engine == null) {
+                throw new IllegalStateException("the sync engine did not start in " + copy + " (data/log/vitals.log says why)");
+            }
+            SyncService sync = vitals.framework().getBundleContext().getService(engine);
             await(() -> sync.sources().stream().anyMatch(s -> s.id().equals("bench-events")));
             long started = System.nanoTime();
             SyncReport report = sync.sync("bench-events", (s, p, t) -> { });

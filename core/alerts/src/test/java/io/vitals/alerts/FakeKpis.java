@@ -69,7 +69,7 @@ final class FakeKpis implements KpiRegistry, TargetBook {
 
     @Override
     public KpiSeries series(String id, KpiQuery query, Grain grain) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("no alert rule asks for a series");
     }
 
     @Override

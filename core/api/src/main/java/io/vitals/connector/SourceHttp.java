@@ -39,15 +39,16 @@ public final class SourceHttp {
     private volatile long lastRequestNanos;
 
     public SourceHttp(RetryPolicy policy, Duration timeout, BooleanSupplier stopping) {
-        this(policy, timeout, stopping, d -> Thread.sleep(d.toMillis()));
+        this(policy, timeout, stopping, null);
     }
 
+    /** @param sleeper how to wait between attempts and paced requests; null: really sleep (tests pass their own) */
     public SourceHttp(RetryPolicy policy, Duration timeout, BooleanSupplier stopping, Sleeper sleeper) {
         this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
         this.policy = policy;
         this.timeout = timeout;
         this.stopping = stopping;
-        this.sleeper = sleeper;
+        this.sleeper = sleeper == null ? d -> Thread.sleep(d.toMillis()) : sleeper;
     }
 
     /**

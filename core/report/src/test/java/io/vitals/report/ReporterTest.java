@@ -59,8 +59,8 @@ class ReporterTest {
             }
             return answers.get(id).getOrDefault(query.period(), KpiResult.noData("nothing then"));
         }
-        @Override public KpiSeries series(String id, KpiQuery query, Grain grain) { throw new UnsupportedOperationException(); }
-        @Override public KpiTable customers(String id, KpiQuery query, DrillDown d) { throw new UnsupportedOperationException(); }
+        @Override public KpiSeries series(String id, KpiQuery query, Grain grain) { throw new UnsupportedOperationException("the report never asks for this"); }
+        @Override public KpiTable customers(String id, KpiQuery query, DrillDown d) { throw new UnsupportedOperationException("the report never asks for this"); }
         @Override public List<io.vitals.kpi.ShadowedKpi> shadowed() { return List.of(); }
         @Override public List<io.vitals.kpi.KpiProblem> problems() { return List.of(); }
     }

@@ -1,6 +1,5 @@
 package io.vitals.connector.delighted;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -18,6 +17,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vitals.connector.SourceSettings;
 import io.vitals.connector.Secret;
 import io.vitals.connector.Source;
 import io.vitals.connector.SourceHttp;
@@ -225,31 +225,8 @@ public class DelightedSource implements Source {
     }
 
     static String baseUrl(String configured) {
-        String url = configured == null || configured.isBlank() ? DEFAULT_BASE_URL : configured.trim();
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("baseUrl must be a URL such as " + DEFAULT_BASE_URL + "; got '" + configured + "'");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("baseUrl must be a URL such as " + DEFAULT_BASE_URL + "; got '" + configured + "'");
-        }
-        if (scheme.equals("http") && !loopback(uri.getHost())) {
-            throw new IllegalArgumentException("baseUrl must use https (the API key travels with every request); plain http only on"
-                    + " a loopback address such as http://127.0.0.1:8080; got '" + configured + "'");
-        }
-        return url;
-    }
-
-    private static boolean loopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+        return SourceSettings.apiUrl("baseUrl", configured == null || configured.isBlank() ? DEFAULT_BASE_URL : configured,
+                DEFAULT_BASE_URL, "the API key", "http://127.0.0.1:8080");
     }
 
     /** For tests: waits between retries and paced requests differently (and lets them see the waits asked for). */
@@ -283,9 +260,7 @@ public class DelightedSource implements Source {
         if (context.stopping()) {
             return;
         }
-        SourceHttp.Sleeper s = sleeper;
-        SourceHttp http = (s == null ? new SourceHttp(context.retryPolicy(), timeout, context::stopping)
-                : new SourceHttp(context.retryPolicy(), timeout, context::stopping, s)).pace(requestsPerMinute);
+        SourceHttp http = new SourceHttp(context.retryPolicy(), timeout, context::stopping, sleeper).pace(requestsPerMinute);
         DelightedClient client = new DelightedClient(http, baseUrl, apiKey.reveal(), trend, pageSize, JSON);
         DelightedMapping mapping = new DelightedMapping(id, types, cesScale, customerSource, customerIdProperty);
 

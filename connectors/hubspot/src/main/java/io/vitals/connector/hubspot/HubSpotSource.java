@@ -1,9 +1,7 @@
 package io.vitals.connector.hubspot;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +18,7 @@ import org.osgi.service.metatype.annotations.Option;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vitals.connector.SourceSettings;
 import io.vitals.connector.Secret;
 import io.vitals.connector.Source;
 import io.vitals.connector.SourceException;
@@ -167,8 +166,9 @@ public class HubSpotSource implements Source {
                     + " accessToken = file:etc/secrets.properties#hubspot");
         }
         this.accessToken = Secret.parse("accessToken", config.accessToken(), home);
-        this.baseUrl = baseUrl(config.baseUrl());
-        this.lists = lists(config.objects());
+        this.baseUrl = SourceSettings.apiUrl("baseUrl", config.baseUrl().isBlank() ? DEFAULT_BASE_URL : config.baseUrl(),
+                DEFAULT_BASE_URL, "the access token", "http://127.0.0.1:8080");
+        this.lists = SourceSettings.someOf("objects", config.objects(), LISTS);
         if (config.pageSize() < 1 || config.pageSize() > 100) {
             throw new IllegalArgumentException("pageSize must be from 1 to 100 (HubSpot's limit); got " + config.pageSize());
         }
@@ -241,58 +241,6 @@ public class HubSpotSource implements Source {
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
-    }
-
-    private static String baseUrl(String configured) {
-        String url = configured == null || configured.isBlank() ? DEFAULT_BASE_URL : configured.trim();
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("baseUrl must be a URL such as " + DEFAULT_BASE_URL + "; got '" + configured + "'");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("baseUrl must be a URL such as " + DEFAULT_BASE_URL + "; got '" + configured + "'");
-        }
-        if (scheme.equals("http") && !loopback(uri.getHost())) {
-            throw new IllegalArgumentException("baseUrl must use https (the access token travels with every request); plain http"
-                    + " only on a loopback address such as http://127.0.0.1:8080; got '" + configured + "'");
-        }
-        return url;
-    }
-
-    private static boolean loopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
-    }
-
-    private static List<String> lists(String configured) {
-        Set<String> wanted = new java.util.HashSet<>();
-        for (String part : (configured == null ? "" : configured).split("[,\\s]+")) {
-            String p = part.trim().toLowerCase(Locale.ROOT);
-            if (p.isEmpty()) {
-                continue;
-            }
-            if (!LISTS.contains(p)) {
-                throw new IllegalArgumentException("objects must list some of companies, deals; got '" + part.trim() + "'");
-            }
-            wanted.add(p);
-        }
-        if (wanted.isEmpty()) {
-            throw new IllegalArgumentException("objects must list some of companies, deals; got nothing");
-        }
-        List<String> ordered = new ArrayList<>();
-        for (String l : LISTS) {
-            if (wanted.contains(l)) {
-                ordered.add(l);
-            }
-        }
-        return List.copyOf(ordered);
     }
 
     /** A property's internal name (letters, digits, underscores), or null when empty. */
@@ -403,9 +351,7 @@ public class HubSpotSource implements Source {
         if (context.stopping()) {
             return;
         }
-        SourceHttp.Sleeper s = sleeper;
-        SourceHttp http = (s == null ? new SourceHttp(context.retryPolicy(), timeout, context::stopping)
-                : new SourceHttp(context.retryPolicy(), timeout, context::stopping, s)).pace(requestsPerMinute);
+        SourceHttp http = new SourceHttp(context.retryPolicy(), timeout, context::stopping, sleeper).pace(requestsPerMinute);
         HubSpotClient client = new HubSpotClient(http, baseUrl, accessToken.reveal(), JSON, pageSize);
 
         HubSpotCursor at = HubSpotCursor.resume(context.cursor(), lists, JSON);

@@ -1,9 +1,7 @@
 package io.vitals.connector.salesforce;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +20,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vitals.connector.SourceSettings;
 import io.vitals.connector.Secret;
 import io.vitals.connector.Source;
 import io.vitals.connector.SourceException;
@@ -221,7 +220,7 @@ public class SalesforceSource implements Source {
         this.accessToken = token ? Secret.parse("accessToken", config.accessToken(), home) : null;
         this.clientId = client ? config.clientId().trim() : null;
         this.clientSecret = client ? Secret.parse("clientSecret", config.clientSecret(), home) : null;
-        this.objects = objects(config.objects());
+        this.objects = SourceSettings.someOf("objects", config.objects(), OBJECTS);
         if (config.pageSize() < 200 || config.pageSize() > 2000) {
             throw new IllegalArgumentException("pageSize must be from 200 to 2000 (Salesforce's batch sizes); got " + config.pageSize());
         }
@@ -311,55 +310,7 @@ public class SalesforceSource implements Source {
         if (blank(configured)) {
             throw new IllegalArgumentException("instanceUrl is required: the org's My Domain address, such as " + example);
         }
-        String url = configured.trim();
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("instanceUrl must be a URL such as " + example + "; got '" + configured + "'");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || uri.getRawUserInfo() != null || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())) {
-            throw new IllegalArgumentException("instanceUrl must be a URL such as " + example + " (no path); got '" + configured + "'");
-        }
-        if (scheme.equals("http") && !loopback(uri.getHost())) {
-            throw new IllegalArgumentException("instanceUrl must use https (the token travels with every request); plain http"
-                    + " only on a loopback address such as http://127.0.0.1:8080; got '" + configured + "'");
-        }
-        return url;
-    }
-
-    private static boolean loopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
-    }
-
-    private static List<String> objects(String configured) {
-        Set<String> wanted = new java.util.HashSet<>();
-        for (String part : (configured == null ? "" : configured).split("[,\\s]+")) {
-            String p = part.trim().toLowerCase(Locale.ROOT);
-            if (p.isEmpty()) {
-                continue;
-            }
-            if (!OBJECTS.contains(p)) {
-                throw new IllegalArgumentException("objects must list some of accounts, opportunities; got '" + part.trim() + "'");
-            }
-            wanted.add(p);
-        }
-        if (wanted.isEmpty()) {
-            throw new IllegalArgumentException("objects must list some of accounts, opportunities; got nothing");
-        }
-        List<String> ordered = new ArrayList<>();
-        for (String o : OBJECTS) {
-            if (wanted.contains(o)) {
-                ordered.add(o);
-            }
-        }
-        return List.copyOf(ordered);
+        return SourceSettings.apiHost("instanceUrl", configured, example, "the token", "http://127.0.0.1:8080");
     }
 
     /** A field's API name or dotted path, or null when empty. */

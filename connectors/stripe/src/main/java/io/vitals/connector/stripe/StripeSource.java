@@ -1,14 +1,11 @@
 package io.vitals.connector.stripe;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,6 +17,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vitals.connector.SourceSettings;
 import io.vitals.connector.Secret;
 import io.vitals.connector.Source;
 import io.vitals.connector.SourceException;
@@ -112,12 +110,13 @@ public class StripeSource implements Source {
             throw new IllegalArgumentException("apiKey is required: apiKey = env:STRIPE_API_KEY or apiKey = file:etc/secrets.properties#stripe");
         }
         this.apiKey = Secret.parse("apiKey", config.apiKey(), home);
-        this.baseUrl = baseUrl(config.baseUrl());
+        this.baseUrl = SourceSettings.apiUrl("baseUrl", config.baseUrl().isBlank() ? DEFAULT_BASE_URL : config.baseUrl(),
+                DEFAULT_BASE_URL, "the API key", "http://127.0.0.1:12111");
         if (config.pageSize() < 1 || config.pageSize() > 100) {
             throw new IllegalArgumentException("pageSize must be from 1 to 100 (Stripe's limit); got " + config.pageSize());
         }
         this.pageSize = config.pageSize();
-        this.lists = lists(config.objects());
+        this.lists = SourceSettings.someOf("objects", config.objects(), LISTS);
         if (config.interval() < 0) {
             throw new IllegalArgumentException("interval must be 0 (only on demand) or a number of seconds; got " + config.interval());
         }
@@ -147,58 +146,6 @@ public class StripeSource implements Source {
     static Path home(BundleContext context) {
         String home = context == null ? null : context.getProperty("vitals.home");
         return home == null || home.isBlank() ? null : Path.of(home);
-    }
-
-    private static String baseUrl(String configured) {
-        String url = configured == null || configured.isBlank() ? DEFAULT_BASE_URL : configured.trim();
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("baseUrl must be a URL such as " + DEFAULT_BASE_URL + "; got '" + configured + "'");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("baseUrl must be a URL such as " + DEFAULT_BASE_URL + "; got '" + configured + "'");
-        }
-        if (scheme.equals("http") && !loopback(uri.getHost())) {
-            throw new IllegalArgumentException("baseUrl must use https (the API key travels with every request); plain http only on"
-                    + " a loopback address such as http://127.0.0.1:12111; got '" + configured + "'");
-        }
-        return url;
-    }
-
-    private static boolean loopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
-    }
-
-    private static List<String> lists(String configured) {
-        Set<String> wanted = new java.util.HashSet<>();
-        for (String part : (configured == null ? "" : configured).split("[,\\s]+")) {
-            String p = part.trim().toLowerCase(Locale.ROOT);
-            if (p.isEmpty()) {
-                continue;
-            }
-            if (!LISTS.contains(p)) {
-                throw new IllegalArgumentException("objects must list some of customers, subscriptions, invoices; got '" + part.trim() + "'");
-            }
-            wanted.add(p);
-        }
-        if (wanted.isEmpty()) {
-            throw new IllegalArgumentException("objects must list some of customers, subscriptions, invoices; got nothing");
-        }
-        List<String> ordered = new ArrayList<>();
-        for (String l : LISTS) {
-            if (wanted.contains(l)) {
-                ordered.add(l);
-            }
-        }
-        return List.copyOf(ordered);
     }
 
     /** For tests: waits between retries differently (and lets them see the waits asked for). */
@@ -238,9 +185,7 @@ public class StripeSource implements Source {
         if (context.stopping()) {
             return;
         }
-        SourceHttp.Sleeper s = sleeper;
-        SourceHttp http = s == null ? new SourceHttp(context.retryPolicy(), timeout, context::stopping)
-                : new SourceHttp(context.retryPolicy(), timeout, context::stopping, s);
+        SourceHttp http = new SourceHttp(context.retryPolicy(), timeout, context::stopping, sleeper);
         StripeClient client = new StripeClient(http, baseUrl, apiKey.reveal(), apiVersion, JSON, pageSize);
         StripeMapping mapping = new StripeMapping(id, clock, client);
 

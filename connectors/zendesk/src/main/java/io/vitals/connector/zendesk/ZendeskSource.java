@@ -1,6 +1,5 @@
 package io.vitals.connector.zendesk;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vitals.connector.SourceSettings;
 import io.vitals.connector.Secret;
 import io.vitals.connector.Source;
 import io.vitals.connector.SourceException;
@@ -185,7 +185,9 @@ public class ZendeskSource implements Source {
             throw new IllegalArgumentException("subdomain is required: subdomain = acme for https://acme.zendesk.com"
                     + " (or baseUrl = https://support.acme.com)");
         }
-        this.baseUrl = sub.isEmpty() ? baseUrl(url) : "https://" + subdomain(sub) + ".zendesk.com";
+        this.baseUrl = sub.isEmpty()
+                ? SourceSettings.apiUrl("baseUrl", url, "https://acme.zendesk.com", "the token", "http://127.0.0.1:8080")
+                : "https://" + subdomain(sub) + ".zendesk.com";
 
         this.email = trim(config.email());
         String token = trim(config.apiToken());
@@ -301,34 +303,6 @@ public class ZendeskSource implements Source {
         return s;
     }
 
-    private static String baseUrl(String configured) {
-        String url = configured;
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("baseUrl must be a URL such as https://acme.zendesk.com; got '" + configured + "'");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("baseUrl must be a URL such as https://acme.zendesk.com; got '" + configured + "'");
-        }
-        if (scheme.equals("http") && !loopback(uri.getHost())) {
-            throw new IllegalArgumentException("baseUrl must use https (the token travels with every request); plain http only"
-                    + " on a loopback address such as http://127.0.0.1:8080; got '" + configured + "'");
-        }
-        return url;
-    }
-
-    private static boolean loopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
-    }
-
     private static Instant startTime(String configured) {
         if (configured.isEmpty()) {
             return null;
@@ -402,9 +376,7 @@ public class ZendeskSource implements Source {
         if (context.stopping()) {
             return;
         }
-        SourceHttp.Sleeper s = sleeper;
-        SourceHttp http = (s == null ? new SourceHttp(context.retryPolicy(), timeout, context::stopping)
-                : new SourceHttp(context.retryPolicy(), timeout, context::stopping, s)).pace(exportRate);
+        SourceHttp http = new SourceHttp(context.retryPolicy(), timeout, context::stopping, sleeper).pace(exportRate);
         ZendeskClient client = apiToken != null
                 ? ZendeskClient.withToken(http, baseUrl, email, apiToken.reveal(), JSON, pageSize)
                 : ZendeskClient.withOAuth(http, baseUrl, oauthToken.reveal(), JSON, pageSize);
