@@ -50,6 +50,7 @@ import io.vitals.kpi.Target;
 import io.vitals.kpi.TargetBook;
 import io.vitals.kpi.TargetStatus;
 import io.vitals.render.Queries;
+import io.vitals.runtime.RuntimeStatus;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -75,7 +76,7 @@ public class MetricsServlet extends HttpServlet {
     }
 
     /** What the last refresh computed. */
-    record Cache(Instant refreshed, Period period, List<Point> points) {
+    record Cache(Instant refreshed, Period period, List<String> kpis, List<Point> points) {
     }
 
     private final transient KpiRegistry registry;
@@ -93,6 +94,9 @@ public class MetricsServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile SyncService sync;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile RuntimeStatus status;
+
     @Activate
     public MetricsServlet(@Reference KpiRegistry registry, @Reference(service = LoggerFactory.class) Logger log,
             BundleContext context, MetricsSettings settings) {
@@ -100,26 +104,35 @@ public class MetricsServlet extends HttpServlet {
         this.context = context;
         this.log = log;
         segments.put(ALL, Segment.ALL);
-        for (String s : settings.segments()) {
+        for (String s : String.join(",", settings.segments()).split(",")) {
+            if (s.isBlank()) {
+                continue;
+            }
             try {
                 segments.put(s.trim(), Segment.parse(List.of(s.trim().split("&"))));
             } catch (IllegalArgumentException e) {
                 log.warn("{}: segment '{}' ignored: {}", MetricsSettings.PID, s, e.getMessage());
             }
         }
-        computeSeconds = Histogram.builder().name("vitals_kpi_compute_seconds")
+        Histogram.Builder histogram = Histogram.builder().name("vitals_kpi_compute_seconds")
                 .help("Time to compute one KPI for one segment when the metrics are refreshed")
-                .labelNames("kpi").classicOnly().classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
-                .register(prometheus);
+                .labelNames("kpi").classicOnly().classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
+        histogram.withoutExemplars(); // no tracing here, and exemplars would want the client's tracer bundles
+        computeSeconds = histogram.register(prometheus);
         prometheus.register(new Gauges());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vitals-metrics");
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(this::refreshQuietly, 0, Math.max(10, settings.refreshSeconds()), TimeUnit.SECONDS);
+        int every = Math.max(10, settings.refreshSeconds());
+        scheduler.scheduleWithFixedDelay(() -> {
+            if (settled()) {
+                refreshQuietly();
+            }
+        }, every, every, TimeUnit.SECONDS);
         int poll = Math.max(1, settings.syncPollSeconds());
-        scheduler.scheduleWithFixedDelay(this::refreshAfterSync, poll, poll, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::refreshWhenChanged, 1, poll, TimeUnit.SECONDS);
     }
 
     @Deactivate
@@ -130,21 +143,48 @@ public class MetricsServlet extends HttpServlet {
     private void refreshQuietly() {
         try {
             refresh();
-        } catch (RuntimeException e) {
-            log.warn("metrics refresh failed: {}", e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            // a scheduled task that throws is never run again: keep the schedule alive, say why once per failure
+            log.warn("metrics refresh failed: {}", e.toString(), e);
         }
     }
 
-    /** Computes again when a source finished a sync after the last computation started. */
-    private void refreshAfterSync() {
+    /**
+     * Computes again, once the platform has settled (the demo dataset loaded, deploy/ read), when
+     * nothing is cached yet, when KPIs came or went, or when a source finished a sync after the last
+     * computation started.
+     */
+    private void refreshWhenChanged() {
+        try {
+            refreshIfChanged();
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("metrics: cannot tell whether to refresh: {}", e.toString(), e);
+        }
+    }
+
+    private void refreshIfChanged() {
+        if (!settled()) {
+            return;
+        }
         Cache c = cache;
-        if (c != null && sources().stream().anyMatch(s -> s.last() != null && s.last().finished().isAfter(c.refreshed()))) {
+        if (c == null || !c.kpis().equals(kpiIds())
+                || sources().stream().anyMatch(s -> s.last() != null && s.last().finished().isAfter(c.refreshed()))) {
             refreshQuietly();
         }
     }
 
+    private boolean settled() {
+        RuntimeStatus s = status;
+        return s == null || s.settled();
+    }
+
+    private List<String> kpiIds() {
+        return registry.list().stream().map(i -> i.id() + " " + i.origin() + " " + i.version()).toList();
+    }
+
     void refresh() {
         Instant started = Instant.now();
+        List<String> kpis = kpiIds();
         Period period = Queries.period(null, null, Queries.today(context.getProperty(Queries.TODAY_PROPERTY)));
         List<Point> points = new ArrayList<>();
         TargetBook book = targets;
@@ -167,7 +207,9 @@ public class MetricsServlet extends HttpServlet {
                 points.add(new Point(info.id(), s.getKey(), r.value(), target, status));
             }
         }
-        cache = new Cache(started, period, List.copyOf(points));
+        cache = new Cache(started, period, kpis, List.copyOf(points));
+        log.info("metrics: {} KPI values for {} computed in {} ms", points.size(), period,
+                java.time.Duration.between(started, Instant.now()).toMillis());
     }
 
     private List<SourceStatus> sources() {

@@ -17,6 +17,6 @@ public @interface MetricsSettings {
     @AttributeDefinition(description = "Seconds between two computations of every KPI (and after each sync).", min = "10")
     int refreshSeconds() default 300;
 
-    @AttributeDefinition(description = "Seconds between two looks at the sources for a finished sync.", min = "1")
-    int syncPollSeconds() default 15;
+    @AttributeDefinition(description = "Seconds between two looks for a finished sync or a KPI that came or went.", min = "1")
+    int syncPollSeconds() default 5;
 }
