@@ -153,7 +153,7 @@
       values[key].filter(function (v) { return v !== '...'; }).forEach(function (v) {
         var o = document.createElement('option');
         o.value = v;
-        o.textContent = v;
+        o.textContent = key + ': ' + v;
         sel.appendChild(o);
       });
       box.appendChild(sel);
@@ -167,7 +167,7 @@
     return charts[id];
   }
   function noData(id, text) {
-    chart(id).setOption({ title: { text: text, left: 'center', top: 'middle', textStyle: { fontSize: 13, color: '#8a94a6' } },
+    chart(id).setOption({ animation: false,  title: { text: text, left: 'center', top: 'middle', textStyle: { fontSize: 13, color: '#8a94a6' } },
       xAxis: { show: false }, yAxis: { show: false }, series: [] }, true);
   }
   function table(t, limit) {
@@ -197,7 +197,7 @@
       // the movements are small beside the totals: start the axis a little below the lowest step
       var lowest = Math.min.apply(null, base.filter(function (b, i) { return names[i] !== 'start' && names[i] !== 'end'; })
         .concat([up[0], up[up.length - 1]]));
-      chart('chart-mrr').setOption({
+      chart('chart-mrr').setOption({ animation: false, 
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
         grid: { left: 70, right: 10, top: 10, bottom: 30 },
         xAxis: { type: 'category', data: names }, yAxis: { type: 'value', min: lowest > 0 ? Math.floor(lowest * 0.97) : null },
@@ -213,7 +213,7 @@
       var pts = a.series || [];
       var label = function (p) { return p.period.from.slice(0, 7); };
       var get = function (k) { return pts.map(function (p) { return p.details && p.details[k] !== undefined ? p.details[k] : 0; }); };
-      chart('chart-nps').setOption({
+      chart('chart-nps').setOption({ animation: false, 
         tooltip: { trigger: 'axis' }, legend: { top: 0 },
         grid: { left: 40, right: 40, top: 30, bottom: 30 },
         xAxis: { type: 'category', data: pts.map(label) },
@@ -236,7 +236,7 @@
       t.rows.forEach(function (r, y) {
         r.slice(2).forEach(function (v, x) { if (v !== null) { data.push([x, y, Math.round(v * 10) / 10]); } });
       });
-      chart('chart-cohorts').setOption({
+      chart('chart-cohorts').setOption({ animation: false, 
         tooltip: { position: 'top', formatter: function (p) { return cohorts[p.value[1]] + ', ' + ages[p.value[0]] + ': ' + p.value[2] + ' %'; } },
         grid: { left: 110, right: 20, top: 10, bottom: 60 },
         xAxis: { type: 'category', data: ages, splitArea: { show: true } },
@@ -252,7 +252,7 @@
     var bands = api('/api/kpis/health-score' + q).then(function (a) {
       var t = (a.tables || []).filter(function (x) { return x.name === 'bands'; })[0];
       if (!t) { return noData('chart-health', a.noDataReason || 'no health scores'); }
-      chart('chart-health').setOption({
+      chart('chart-health').setOption({ animation: false, 
         tooltip: { trigger: 'item' },
         grid: { left: 60, right: 10, top: 10, bottom: 30 },
         xAxis: { type: 'category', data: t.rows.map(function (r) { return r[0]; }) }, yAxis: { type: 'value', name: 'customers' },
@@ -268,7 +268,7 @@
 
   function spark(el, pts, status) {
     var c = echarts.init(el, null, { renderer: 'canvas' });
-    c.setOption({ grid: { left: 2, right: 2, top: 4, bottom: 2 }, xAxis: { type: 'category', show: false, data: pts.map(function (p) { return p.period.from; }) },
+    c.setOption({ animation: false,  grid: { left: 2, right: 2, top: 4, bottom: 2 }, xAxis: { type: 'category', show: false, data: pts.map(function (p) { return p.period.from; }) },
       yAxis: { type: 'value', show: false, scale: true }, tooltip: { show: false },
       series: [{ type: 'line', data: pts.map(function (p) { return p.value; }), symbol: 'none', smooth: true, connectNulls: false,
         lineStyle: { width: 1.5, color: COLORS[status] || '#4a6fa5' }, areaStyle: { opacity: 0.08 } }] });
@@ -314,7 +314,11 @@
           .then(function (a) { spark(tile.querySelector('.spark'), a.series || [], tile.dataset.status); }, function () { })
           .then(worker);
       }
-      return drawn.then(function () { return Promise.all([worker(), worker(), worker()]); });
+      // the page is ready once tiles and charts are drawn; sparklines follow
+      drawn.then(function () {
+        return Promise.all([worker(), worker(), worker()]);
+      }).then(function () { document.body.dataset.sparklines = 'done'; });
+      return drawn;
     });
   }
 
@@ -332,7 +336,18 @@
     var subsets = info.drillDowns || [];
     var subset = s.subset && subsets.indexOf(s.subset) >= 0 ? s.subset : subsets[0];
     $('subset').innerHTML = subsets.map(function (d) { return '<option' + (d === subset ? ' selected' : '') + '>' + esc(d) + '</option>'; }).join('');
-    var series = api('/api/kpis/' + encodeURIComponent(s.kpi) + query(s, { by: s.grain })).then(function (a) {
+    // the number is for the chosen period; the chart shows the history that ends with it
+    var back = { day: function (to) { var d = day(to); d.setUTCDate(d.getUTCDate() - 42); return iso(d); },
+      week: function (to) { var d = day(to); d.setUTCDate(d.getUTCDate() - 7 * 16); return iso(d); },
+      month: function (to) { return addMonths(to, -12); } };
+    var answer = api('/api/kpis/' + encodeURIComponent(s.kpi) + query(s));
+    var history = answer.then(function (a) {
+      var from = back[s.grain] ? back[s.grain](a.period.to) : a.period.from;
+      return api('/api/kpis/' + encodeURIComponent(s.kpi) + query({ from: from < a.period.from ? from : a.period.from,
+        to: a.period.to, segments: s.segments }, { by: s.grain }));
+    });
+    var series = Promise.all([answer, history]).then(function (r) {
+      var a = r[0], h = r[1];
       setFilters(s, a.period);
       $('kpi-summary').innerHTML = '<strong class="value" data-value="' + (a.value === null ? '' : a.value) + '">' + esc(value(a.value, a.unit)) + '</strong>'
         + (a.value === null ? ' — ' + esc(a.noDataReason) : '')
@@ -340,12 +355,13 @@
         + ' · sample ' + esc(value(a.sampleSize, 'count'))
         + (a.target === null ? '' : ' · target ' + esc(value(a.target, a.unit)) + ' <span style="color:' + COLORS[a.status] + '">' + esc(a.status) + '</span>')
         + ' · ' + esc(a.period.from) + ' to ' + esc(a.period.to);
-      var pts = a.series || [];
-      chart('series-chart').setOption({
+      var pts = h.series || [];
+      chart('series-chart').setOption({ animation: false, 
         tooltip: { trigger: 'axis' }, grid: { left: 70, right: 20, top: 20, bottom: 40 },
         xAxis: { type: 'category', data: pts.map(function (p) { return p.period.from; }) },
         yAxis: { type: 'value', scale: true, name: a.unit },
-        series: [{ name: a.name, type: 'line', data: pts.map(function (p) { return p.value; }), connectNulls: false, itemStyle: { color: '#4a6fa5' } }]
+        series: [{ name: a.name, type: 'line', data: pts.map(function (p) { return p.value; }), connectNulls: false, showSymbol: true,
+          itemStyle: { color: '#4a6fa5' } }]
           .concat(a.target === null ? [] : [{ name: 'target', type: 'line', symbol: 'none', lineStyle: { type: 'dashed', color: '#8a94a6' },
             data: pts.map(function () { return a.target; }) }])
       }, true);
@@ -378,6 +394,7 @@
   $('period-kind').addEventListener('change', function () { showKind(this.value); });
   $('filters').addEventListener('submit', function (e) {
     e.preventDefault();
+    document.body.dataset.state = 'loading';
     location.hash = hash(readFilters(state()));
   });
   $('grain').addEventListener('change', function () { var s = state(); s.grain = this.value; location.hash = hash(s); });

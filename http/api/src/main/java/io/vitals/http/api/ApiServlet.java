@@ -171,9 +171,19 @@ public class ApiServlet extends HttpServlet {
 
     private KpiQuery query(HttpServletRequest request) {
         String[] terms = request.getParameterValues("segment");
+        Segment segment = Segment.parse(terms == null ? List.of() : List.of(terms));
+        Segments known = segments;
+        if (known != null && !segment.isAll()) {
+            java.util.SortedSet<String> keys = new java.util.TreeSet<>(known.values().keySet());
+            for (String key : segment.filters().keySet()) {
+                if (!keys.contains(key)) {
+                    // the report would fail every KPI one by one: say it once
+                    throw new BadRequest(400, "unknown segment key '" + key + "'; known keys: " + String.join(", ", keys));
+                }
+            }
+        }
         return new KpiQuery(Queries.period(request.getParameter("from"), request.getParameter("to"),
-                Queries.today(context.getProperty(Queries.TODAY_PROPERTY))),
-                Segment.parse(terms == null ? List.of() : List.of(terms)));
+                Queries.today(context.getProperty(Queries.TODAY_PROPERTY))), segment);
     }
 
     /** A parameter the endpoint does not know is a mistake worth saying, not something to ignore. */
