@@ -329,6 +329,8 @@ class HttpIT {
         assertEquals((double) active, sample(samples, "vitals_bundles", Map.of("state", "active")));
         Double computed = sample(samples, "vitals_kpi_compute_seconds_count", Map.of("kpi", "nps"));
         assertTrue(computed != null && computed >= 3, "a compute-time histogram per KPI, 3 segments each: " + computed);
+        // a scrape reads the cache: scraping again computes nothing
+        assertEquals(computed, sample(scrape(), "vitals_kpi_compute_seconds_count", Map.of("kpi", "nps")));
         boolean histogram = false;
         for (JsonNode s : samples) {
             histogram |= s.get(0).asText().equals("vitals_kpi_compute_seconds_bucket") && s.get(3).asText().equals("histogram");
@@ -348,6 +350,22 @@ class HttpIT {
     @Order(8)
     void theDashboardInARealBrowser() throws Exception {
         DashboardBrowser.check(base, vitals, Path.of("target"));
+    }
+
+    @Test
+    @Order(9)
+    void aServletBundleComesAndGoesWithHotDeployLikeAKpi() throws Exception {
+        Path jar;
+        try (var files = Files.list(home.resolve("deploy"))) {
+            jar = files.filter(f -> f.getFileName().toString().startsWith("vitals-http-dashboard-")).findFirst().orElseThrow();
+        }
+        Path aside = folder.resolve(jar.getFileName());
+        Files.move(jar, aside);
+        Distribution.await("the dashboard gone", Duration.ofSeconds(30), () -> call(() -> get("/").status() == 404));
+        assertEquals(200, get("/api/kpis/nps").status(), "the API stays");
+        Files.copy(aside, jar);
+        Distribution.await("the dashboard back", Duration.ofSeconds(30), () -> call(() -> get("/").status() == 200));
+        assertTrue(get("/").body().contains("lib/echarts.min.js"));
     }
 
     // ---- tokens: last, as it moves the server off loopback
