@@ -65,8 +65,7 @@ class HttpIT {
         }
         Distribution.write(home.resolve("etc/vitals.http.cfg"), "address = 127.0.0.1\nport = " + port + "\ntokens = etc/vitals.http.tokens\n");
         Distribution.write(home.resolve("etc/vitals.metrics.cfg"), "segments = plan=pro, region=EMEA&plan=pro\nrefreshSeconds = 300\nsyncPollSeconds = 1\n");
-        vitals = VitalsRuntime.home(home).property("vitals.today", Distribution.TODAY).http(true)
-                .settleTimeout(Duration.ofMinutes(2)).start();
+        vitals = Distribution.start(home, true);
         List<String> endpoints = vitals.httpEndpoints(Duration.ofSeconds(30));
         assertFalse(endpoints.isEmpty(), "the HTTP server did not start");
         base = endpoints.get(0).replaceAll("/$", "");
@@ -202,6 +201,23 @@ class HttpIT {
         HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/kpis"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode(), "nothing over HTTP writes");
+    }
+
+    @Test
+    @Order(5)
+    void segmentsOfferTheValuesCustomersHave() throws Exception {
+        JsonNode segments = get("/api/segments").json();
+        List<String> plans = new ArrayList<>();
+        try (var c = Distribution.store(home); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT DISTINCT plan FROM customers WHERE plan IS NOT NULL ORDER BY 1")) {
+            while (rs.next()) {
+                plans.add(rs.getString(1));
+            }
+        }
+        assertEquals(plans, JSON.convertValue(segments.get("plan"), List.class));
+        for (String key : List.of("region", "csm", "industry", "cohort")) {
+            assertTrue(segments.get(key).size() > 0, key);
+        }
     }
 
     @Test
@@ -366,6 +382,38 @@ class HttpIT {
         Files.copy(aside, jar);
         Distribution.await("the dashboard back", Duration.ofSeconds(30), () -> call(() -> get("/").status() == 200));
         assertTrue(get("/").body().contains("lib/echarts.min.js"));
+    }
+
+    @Test
+    @Order(10)
+    void metricsAreComputedAgainAfterASync() throws Exception {
+        Tools.requirePrometheusParser();
+        Map<String, String> nps = Map.of("kpi", "nps", "segment", "all");
+        Double before = sample(scrape(), "vitals_kpi_value", nps);
+        assertNotNull(before);
+        Path imports = Files.createDirectories(home.resolve("imports"));
+        StringBuilder csv = new StringBuilder("id,email,score,at\n");
+        for (int i = 0; i < 8; i++) {
+            csv.append("p").append(i).append(",fan").append(i).append("@example.org,10,2026-05-1").append(i).append('\n');
+        }
+        Files.writeString(imports.resolve("promoters.csv"), csv.toString());
+        Distribution.write(home.resolve("etc/vitals.source.file-promoters.cfg"), """
+                path = imports/promoters.csv
+                entity = survey_responses
+                default.type = nps
+                map.externalId = id
+                map.email = email
+                map.score = score
+                map.answeredAt = at
+                """);
+        Distribution.await("the source synced", Duration.ofSeconds(30), () -> vitals.execute("connector:sync promoters").succeeded());
+        double after = shell("kpi:compute nps --format json").get("value").asDouble();
+        assertTrue(after > before, "eight promoters more in May: " + before + " -> " + after);
+        Distribution.await("/metrics with the synced data", Duration.ofSeconds(30),
+                () -> call(() -> Math.abs(sample(scrape(), "vitals_kpi_value", nps) - after) < 1e-9));
+        Map<String, String> source = Map.of("source", "promoters");
+        assertEquals(1.0, sample(scrape(), "vitals_source_last_sync_success", source));
+        assertEquals(0.0, sample(scrape(), "vitals_source_rows_rejected", source));
     }
 
     // ---- tokens: last, as it moves the server off loopback
