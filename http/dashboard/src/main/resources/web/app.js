@@ -214,8 +214,8 @@
       var label = function (p) { return p.period.from.slice(0, 7); };
       var get = function (k) { return pts.map(function (p) { return p.details && p.details[k] !== undefined ? p.details[k] : 0; }); };
       chart('chart-nps').setOption({ animation: false, 
-        tooltip: { trigger: 'axis' }, legend: { top: 0 },
-        grid: { left: 40, right: 40, top: 30, bottom: 30 },
+        tooltip: { trigger: 'axis' }, legend: { bottom: 0 },
+        grid: { left: 40, right: 40, top: 30, bottom: 50 },
         xAxis: { type: 'category', data: pts.map(label) },
         yAxis: [{ type: 'value', name: 'answers' }, { type: 'value', name: 'NPS', min: -100, max: 100 }],
         series: [

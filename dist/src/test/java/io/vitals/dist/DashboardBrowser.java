@@ -42,7 +42,7 @@ final class DashboardBrowser {
         Tools.requireBrowser();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(Tools.CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,2000");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,3000");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(Tools.CHROMEDRIVER))
                 .usingAnyFreePort().build();
         WebDriver browser = new ChromeDriver(service, options);

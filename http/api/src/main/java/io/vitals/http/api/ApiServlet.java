@@ -86,7 +86,7 @@ public class ApiServlet extends HttpServlet {
         } catch (UnknownKpiException e) {
             error(response, HttpServletResponse.SC_NOT_FOUND, e.getMessage(), ids());
         } catch (InvalidQueryException e) {
-            error(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage(), null);
+            error(response, HttpServletResponse.SC_BAD_REQUEST, parameters(e.getMessage()), null);
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message.lines().findFirst().orElse(message), null);
@@ -154,6 +154,11 @@ public class ApiServlet extends HttpServlet {
             throw new BadRequest(404, "no endpoint GET /api" + (parts.isEmpty() ? "" : "/" + String.join("/", parts))
                     + "; see /api/openapi.json");
         }
+    }
+
+    /** The registry speaks of the shell's options (--from); over HTTP they are parameters (from). */
+    static String parameters(String message) {
+        return message.replaceAll("--segment (\\S+)", "segment=$1").replaceAll("--(from|to|by|limit)\\b", "$1");
     }
 
     private KpiInfo require(String id) {
