@@ -125,6 +125,10 @@ public class MetricsServlet extends HttpServlet {
             t.setDaemon(true);
             return t;
         });
+        if (!Boolean.parseBoolean(context.getProperty(VitalsHttp.SERVE_PROPERTY))) {
+            // no HTTP server (a one-shot command, the shell, an embedding host): nobody scrapes, compute nothing
+            return;
+        }
         int every = Math.max(10, settings.refreshSeconds());
         scheduler.scheduleWithFixedDelay(() -> {
             if (settled()) {

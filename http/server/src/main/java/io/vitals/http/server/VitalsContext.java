@@ -61,7 +61,9 @@ public class VitalsContext extends ServletContextHelper {
 
     @Override
     public boolean handleSecurity(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (open) {
+        // open only when configured for loopback and the request did arrive on loopback: while a change of
+        // address is being applied, the server may already listen wider than this context has been told
+        if (open && loopback(request.getLocalAddr())) {
             return true;
         }
         Tokens t = tokens;
