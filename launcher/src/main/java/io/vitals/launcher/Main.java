@@ -112,6 +112,13 @@ public final class Main {
             stderr.println("vitals: " + e.getMessage());
             return 3;
         }
+        List<String> endpoints = vitals.httpEndpoints(java.time.Duration.ofSeconds(30));
+        if (endpoints.isEmpty()) {
+            stderr.println("vitals: the HTTP server did not start: is there an etc/vitals.http.cfg, and is its port free? see "
+                    + home.resolve("data/log/vitals.log"));
+            vitals.close();
+            return 1;
+        }
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
             vitals.close();
@@ -126,14 +133,8 @@ public final class Main {
             Runtime.getRuntime().halt(0);
         }, "vitals-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        List<String> endpoints = vitals.httpEndpoints(java.time.Duration.ofSeconds(30));
-        if (endpoints.isEmpty()) {
-            stderr.println("vitals: the HTTP server did not start; see " + home.resolve("data/log/vitals.log")
-                    + " (is the port in etc/vitals.http.cfg in use?)");
-        } else {
-            stdout.println("vitals: serving " + String.join(", ", endpoints) + " (dashboard at /, API at /api, metrics at /metrics);"
-                    + " logs in " + home.resolve("data/log") + "; stop with SIGTERM or Ctrl-C");
-        }
+        stdout.println("vitals: serving " + String.join(", ", endpoints) + " (dashboard at /, API at /api, metrics at /metrics);"
+                + " logs in " + home.resolve("data/log") + "; stop with SIGTERM or Ctrl-C");
         stdout.flush();
         try {
             vitals.awaitStop();

@@ -50,19 +50,36 @@ public final class OsgiLogProvider implements SLF4JServiceProvider {
 
     @Override
     public void initialize() {
-        Bundle bundle = FrameworkUtil.getBundle(OsgiLogProvider.class);
-        BundleContext context = bundle == null ? null : bundle.getBundleContext();
-        if (context != null) {
-            ServiceTracker<LoggerFactory, LoggerFactory> tracker = new ServiceTracker<>(context, LoggerFactory.class, null);
-            tracker.open();
-            logs = tracker;
+        tracker();
+    }
+
+    /**
+     * The tracker of the Log Service, opened once this bundle has a context: a library may log (and so
+     * initialise SLF4J) before this bundle has started, and its messages from then on still arrive.
+     */
+    private ServiceTracker<LoggerFactory, LoggerFactory> tracker() {
+        ServiceTracker<LoggerFactory, LoggerFactory> t = logs;
+        if (t != null) {
+            return t;
+        }
+        synchronized (this) {
+            if (logs == null) {
+                Bundle bundle = FrameworkUtil.getBundle(OsgiLogProvider.class);
+                BundleContext context = bundle == null ? null : bundle.getBundleContext();
+                if (context != null) {
+                    ServiceTracker<LoggerFactory, LoggerFactory> opened = new ServiceTracker<>(context, LoggerFactory.class, null);
+                    opened.open();
+                    logs = opened;
+                }
+            }
+            return logs;
         }
     }
 
     /** The Log Service's logger factory now, or null while there is none. */
     LoggerFactory logService() {
-        ServiceTracker<LoggerFactory, LoggerFactory> t = logs;
         try {
+            ServiceTracker<LoggerFactory, LoggerFactory> t = tracker();
             return t == null ? null : t.getService();
         } catch (IllegalStateException e) {
             return null; // this bundle is stopping

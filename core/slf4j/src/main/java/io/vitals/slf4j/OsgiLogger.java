@@ -55,8 +55,13 @@ final class OsgiLogger extends LegacyAbstractLogger {
         if (factory == null) {
             return;
         }
-        String message = MessageFormatter.basicArrayFormat(pattern, arguments);
+        // the logger's name says which library speaks: every message reaches the log through this bundle
+        String message = name + ": " + MessageFormatter.basicArrayFormat(pattern, arguments);
         org.osgi.service.log.Logger log = factory.getLogger(name);
+        if (level == Level.WARN && name.startsWith("org.apache.felix.http") && message.contains("HTTP and HTTPS disabled")) {
+            // Felix HTTP warns that it is not listening: that is Vitals' normal state unless it serves (bin/vitals serve)
+            level = Level.INFO;
+        }
         switch (level) {
             case ERROR -> log.error("{}", message, thrown);
             case WARN -> log.warn("{}", message, thrown);

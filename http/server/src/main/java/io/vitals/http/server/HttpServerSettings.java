@@ -22,9 +22,11 @@ import io.vitals.http.VitalsHttp;
  * Applies {@code etc/vitals.http.cfg} to the Felix HTTP service (its configuration
  * {@code org.apache.felix.http}), so users configure one file with Vitals' own names. The server
  * listens only when the framework property {@value VitalsHttp#SERVE_PROPERTY} is true ({@code bin/vitals
- * serve}); a one-shot command or the interactive shell opens no port.
+ * serve}); a one-shot command or the interactive shell opens no port. It waits for the file (the
+ * distribution ships it): with defaults alone it would listen for a moment on the default port while
+ * the file is being read.
  */
-@Component(configurationPid = HttpSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Component(configurationPid = HttpSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = HttpSettings.class)
 public class HttpServerSettings {
 
