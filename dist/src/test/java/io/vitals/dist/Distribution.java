@@ -71,7 +71,13 @@ final class Distribution {
     private static final java.util.Map<Path, VitalsRuntime> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
 
     static VitalsRuntime start(Path home) {
-        VitalsRuntime runtime = VitalsRuntime.home(home).property("vitals.today", TODAY).settleTimeout(Duration.ofMinutes(2)).start();
+        return start(home, false);
+    }
+
+    /** Started with HTTP on (etc/vitals.http.cfg's address and port), as bin/vitals serve does. */
+    static VitalsRuntime start(Path home, boolean http) {
+        VitalsRuntime runtime = VitalsRuntime.home(home).property("vitals.today", TODAY).http(http)
+                .settleTimeout(Duration.ofMinutes(2)).start();
         RUNNING.put(home.toAbsolutePath().normalize(), runtime);
         return runtime;
     }

@@ -15,6 +15,9 @@ public final class Main {
             usage: vitals                      start Vitals with an interactive shell
                    vitals <command> [args...]  run one shell command and exit, e.g.
                                                vitals kpi:compute nps --from 2026-01-01 --to 2026-04-01
+                   vitals serve                start Vitals with no console for a server or systemd: the HTTP API,
+                                               /metrics and the dashboard on etc/vitals.http.cfg's address and port
+                                               (127.0.0.1:8787 by default); logs in data/log/; SIGTERM stops it
                    vitals --help               this text; 'vitals help' lists the shell's commands
             environment: JAVA_HOME, VITALS_HEAP (default 256m), VITALS_JAVA_OPTS""";
 
@@ -22,7 +25,22 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
-        System.exit(run(argv));
+        int status = run(argv);
+        if (!shuttingDown()) {
+            System.exit(status);
+        }
+        // serve stopped by a signal: the shutdown hook ends the JVM with 0 once this returns
+    }
+
+    private static boolean shuttingDown() {
+        try {
+            Thread probe = new Thread(() -> { });
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     static int run(String[] argv) {
@@ -38,6 +56,15 @@ public final class Main {
         if (!args.isEmpty() && (args.get(0).equals("--help") || args.get(0).equals("-h"))) {
             System.out.println(USAGE);
             return 0;
+        }
+        if (!args.isEmpty() && args.get(0).equals("serve")) {
+            if (args.size() > 1) {
+                stderr.println(args.contains("--help") || args.contains("-h") ? USAGE
+                        : "vitals: serve takes no arguments (address and port are in etc/vitals.http.cfg), got: "
+                        + String.join(" ", args.subList(1, args.size())));
+                return args.contains("--help") || args.contains("-h") ? 0 : 1;
+            }
+            return serve(home, stdout, stderr);
         }
         boolean console = args.isEmpty();
         VitalsRuntime vitals;
@@ -71,6 +98,50 @@ public final class Main {
         } finally {
             vitals.close();
         }
+    }
+
+    /**
+     * {@code vitals serve}: the runtime with HTTP and no console until SIGTERM (or Ctrl-C), when a
+     * shutdown hook stops the framework, so components deactivate and the store closes cleanly.
+     */
+    static int serve(Path home, PrintStream stdout, PrintStream stderr) {
+        VitalsRuntime vitals;
+        try {
+            vitals = VitalsRuntime.home(home).console(false).http(true).start();
+        } catch (RuntimeException e) {
+            stderr.println("vitals: " + e.getMessage());
+            return 3;
+        }
+        List<String> endpoints = vitals.httpEndpoints(java.time.Duration.ofSeconds(30));
+        if (endpoints.isEmpty()) {
+            stderr.println("vitals: the HTTP server did not start: is there an etc/vitals.http.cfg, and is its port free? see "
+                    + home.resolve("data/log/vitals.log"));
+            vitals.close();
+            return 1;
+        }
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            vitals.close();
+            stdout.println("vitals: stopped");
+            stdout.flush();
+            try {
+                main.join(10_000); // let main() finish
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // stopped as asked, not killed: say so with exit code 0 rather than the signal's 143
+            Runtime.getRuntime().halt(0);
+        }, "vitals-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stdout.println("vitals: serving " + String.join(", ", endpoints) + " (dashboard at /, API at /api, metrics at /metrics);"
+                + " logs in " + home.resolve("data/log") + "; stop with SIGTERM or Ctrl-C");
+        stdout.flush();
+        try {
+            vitals.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
     }
 
     /** Joins arguments back into one Gogo command line, quoting those the shell had to keep whole. */

@@ -55,6 +55,9 @@ public final class VitalsRuntime implements AutoCloseable {
     /** Bundles only the interactive console needs. */
     private static final Set<String> CONSOLE_ONLY = Set.of("org.apache.felix.gogo.jline", "org.jline");
     private static final String FILEINSTALL = "org.apache.felix.fileinstall";
+    /** The framework property that turns the HTTP server on (read by the HTTP server bundle). */
+    static final String HTTP_SERVE = "vitals.http.serve";
+    private static final String HTTP_RUNTIME = "org.osgi.service.servlet.runtime.HttpServiceRuntime";
 
     private final Home home;
     private final Framework framework;
@@ -94,6 +97,16 @@ public final class VitalsRuntime implements AutoCloseable {
         /** A framework property, over those in {@code etc/vitals.properties} (e.g. {@code vitals.today}). */
         public Builder property(String name, String value) {
             properties.put(name, value);
+            return this;
+        }
+
+        /**
+         * Serve HTTP (the REST API, {@code /metrics} and the dashboard) on the address and port of
+         * {@code etc/vitals.http.cfg}, as {@code bin/vitals serve} does. Off by default: a one-shot
+         * command, the interactive shell and an embedding host open no port unless they ask.
+         */
+        public Builder http(boolean serve) {
+            properties.put(HTTP_SERVE, Boolean.toString(serve));
             return this;
         }
 
@@ -143,6 +156,9 @@ public final class VitalsRuntime implements AutoCloseable {
         p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config|kpi)");
         p.put("felix.fileinstall.log.level", "2");
         p.put("ds.loglevel", "warn");
+        // Felix HTTP listens only once the HTTP server bundle has applied etc/vitals.http.cfg, and only when serving
+        p.put("org.apache.felix.http.enable", "false");
+        p.put(HTTP_SERVE, "false");
         p.putAll(home.properties());
         p.putAll(overrides);
         if (!console) {
@@ -256,6 +272,35 @@ public final class VitalsRuntime implements AutoCloseable {
     /** What the platform knows about its own state (settled, deploy problems). */
     public RuntimeStatus status() {
         return service(RuntimeStatus.class, Duration.ofSeconds(30));
+    }
+
+    /**
+     * The URLs the HTTP server listens on (e.g. {@code http://127.0.0.1:8787/}), once it does; waits
+     * up to {@code timeout} for it. Empty when HTTP is off ({@link Builder#http(boolean)}) or the
+     * server could not start (the reason is in the log).
+     */
+    public List<String> httpEndpoints(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            try {
+                org.osgi.framework.ServiceReference<?>[] refs = framework.getBundleContext().getAllServiceReferences(HTTP_RUNTIME, null);
+                if (refs != null) {
+                    for (org.osgi.framework.ServiceReference<?> ref : refs) {
+                        Object endpoint = ref.getProperty("osgi.http.endpoint");
+                        List<String> urls = endpoint instanceof String[] a ? List.of(a)
+                                : endpoint instanceof java.util.Collection<?> c ? c.stream().map(String::valueOf).toList()
+                                : endpoint == null ? List.of() : List.of(endpoint.toString());
+                        if (!urls.isEmpty()) {
+                            return urls;
+                        }
+                    }
+                }
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+            sleep(25);
+        } while (System.nanoTime() < deadline);
+        return List.of();
     }
 
     /** The OSGi framework itself, for hosts that need more than the registry. */

@@ -16,6 +16,7 @@ import io.vitals.alert.Alert;
 import io.vitals.alert.AlertBook;
 import io.vitals.alert.AlertRuleStatus;
 import io.vitals.alert.UnknownAlertException;
+import io.vitals.render.Json;
 import io.vitals.shell.KpiCommands.Format;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

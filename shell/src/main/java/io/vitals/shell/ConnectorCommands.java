@@ -24,6 +24,8 @@ import io.vitals.connector.SyncReport;
 import io.vitals.connector.SyncService;
 import io.vitals.connector.UnknownSourceException;
 import io.vitals.kpi.KpiTable;
+import io.vitals.render.Csv;
+import io.vitals.render.Json;
 import io.vitals.shell.KpiCommands.Format;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

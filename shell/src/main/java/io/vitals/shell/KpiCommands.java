@@ -2,7 +2,6 @@ package io.vitals.shell;
 
 import java.io.PrintStream;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,12 @@ import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Period;
 import io.vitals.kpi.Segment;
 import io.vitals.kpi.ShadowedKpi;
+import io.vitals.kpi.Target;
+import io.vitals.kpi.TargetBook;
 import io.vitals.kpi.UnknownKpiException;
+import io.vitals.render.Csv;
+import io.vitals.render.Json;
+import io.vitals.render.Queries;
 import io.vitals.runtime.RuntimeStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -139,6 +143,9 @@ public class KpiCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RuntimeStatus status;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile TargetBook targets;
+
     @Activate
     public KpiCommands(@Reference KpiRegistry registry, BundleContext context) {
         this.registry = registry;
@@ -147,8 +154,7 @@ public class KpiCommands {
 
     /** Today, or the day the framework property {@code vitals.today} pins (for reproducible runs). */
     LocalDate today() {
-        String pinned = context == null ? null : context.getProperty("vitals.today");
-        return pinned == null || pinned.isBlank() ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(pinned.trim());
+        return Queries.today(context == null ? null : context.getProperty(Queries.TODAY_PROPERTY));
     }
 
     @Descriptor("Lists the installed KPIs by category (kpi:list --help for options)")
@@ -268,7 +274,7 @@ public class KpiCommands {
                         + (whole.tables().isEmpty() ? "" : "; its tables: " + String.join(", ", whole.tables().stream().map(KpiTable::name).toList()))));
             }
             String text = switch (a.format) {
-                case json -> Json.write(table != null ? Json.table(table) : Json.answer(info, query, whole, series));
+                case json -> Json.write(table != null ? Json.table(table) : Json.answer(info, query, whole, series, target(a.id, query)));
                 case csv -> table != null ? Csv.table(table) : Csv.answer(info, query, whole, series);
                 case text -> series != null ? seriesText(info, query, whole, series) : resultText(info, query, whole, a.movements);
             };
@@ -296,6 +302,11 @@ public class KpiCommands {
         });
     }
 
+    private Target target(String id, KpiQuery query) {
+        TargetBook book = targets;
+        return book == null ? null : book.targetFor(id, query.segment()).orElse(null);
+    }
+
     /** Runs a command body, turning what went wrong into one line for the user. */
     static void guard(String id, Runnable body) {
         try {
@@ -319,15 +330,7 @@ public class KpiCommands {
     }
 
     Period period(String from, String to) {
-        LocalDate today = today();
-        if (from == null && to == null) {
-            return Period.lastFullMonth(today);
-        }
-        if (to == null) {
-            return new Period(Period.parseDate("--from", from), today);
-        }
-        LocalDate end = Period.parseDate("--to", to);
-        return new Period(from == null ? end.minusMonths(1) : Period.parseDate("--from", from), end);
+        return Queries.period(from, to, today());
     }
 
     private static String resultText(KpiInfo info, KpiQuery query, KpiResult r, boolean movements) {

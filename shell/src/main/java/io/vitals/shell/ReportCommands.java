@@ -20,6 +20,8 @@ import io.vitals.kpi.Segment;
 import io.vitals.kpi.Target;
 import io.vitals.kpi.TargetBook;
 import io.vitals.kpi.TargetStatus;
+import io.vitals.render.Csv;
+import io.vitals.render.Json;
 import io.vitals.shell.KpiCommands.Format;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -31,6 +31,7 @@ import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Segment;
 import io.vitals.store.AlertStore;
+import io.vitals.kpi.Segments;
 import io.vitals.store.DataWriter;
 import io.vitals.store.MetricStore;
 import io.vitals.store.RowMapper;
@@ -255,16 +256,25 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         segmentsChecked.put(segment, dataVersion.get());
     }
 
+    /** Every segment key with the values customers have (at most {@link Segments#MAX_VALUES}, then "..."). */
+    public java.util.SortedMap<String, List<String>> segmentValues() {
+        java.util.SortedMap<String, List<String>> values = new java.util.TreeMap<>();
+        for (String key : segmentKeys()) {
+            values.put(key, valuesOf(key));
+        }
+        return values;
+    }
+
     private List<String> valuesOf(String key) {
         String column = CanonicalTables.SEGMENT_COLUMNS.get(key);
         String sql = column != null
                 ? "SELECT DISTINCT " + column + " FROM " + dialect.physical("customers") + " WHERE " + column
-                        + " IS NOT NULL ORDER BY 1 LIMIT 21"
+                        + " IS NOT NULL ORDER BY 1 LIMIT " + (Segments.MAX_VALUES + 1)
                 : "SELECT DISTINCT value FROM " + dialect.physical("customer_attributes")
-                        + " WHERE name = :key AND value IS NOT NULL ORDER BY 1 LIMIT 21";
-        List<String> values = jdbi.withHandle(h -> h.createQuery(sql).bind("key", key).mapTo(String.class).list());
-        if (values.size() > 20) {
-            values = values.subList(0, 20);
+                        + " WHERE name = :key AND value IS NOT NULL ORDER BY 1 LIMIT " + (Segments.MAX_VALUES + 1);
+        List<String> values = new ArrayList<>(jdbi.withHandle(h -> h.createQuery(sql).bind("key", key).mapTo(String.class).list()));
+        if (values.size() > Segments.MAX_VALUES) {
+            values = new ArrayList<>(values.subList(0, Segments.MAX_VALUES));
             values.add("...");
         }
         return values;

@@ -30,6 +30,7 @@ import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.KpiQuery;
 import io.vitals.kpi.KpiTable;
 import io.vitals.store.AlertStore;
+import io.vitals.kpi.Segments;
 import io.vitals.store.DataWriter;
 import io.vitals.store.MetricStore;
 import io.vitals.store.RowMapper;
@@ -42,10 +43,10 @@ import io.vitals.store.SyncStore;
  * url is empty). The configuration is required, so the store opens once, where the file says,
  * never first at a default while the file is still on its way.
  */
-@Component(service = {MetricStore.class, DataWriter.class, SyncStore.class, AlertStore.class}, configurationPid = StoreComponent.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Component(service = {MetricStore.class, DataWriter.class, SyncStore.class, AlertStore.class, Segments.class},
+        configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = StoreComponent.Config.class)
-public class StoreComponent implements MetricStore, DataWriter, SyncStore, AlertStore {
+public class StoreComponent implements MetricStore, DataWriter, SyncStore, AlertStore, Segments {
 
     static final String PID = "vitals.store";
 
@@ -169,6 +170,7 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
         return store().table(name, title, sql, query, params, columns, order);
     }
     @Override public SortedSet<String> segmentKeys() { return store().segmentKeys(); }
+    @Override public java.util.SortedMap<String, List<String>> values() { return store().segmentValues(); }
     @Override public List<String> prepare(String sql, Map<String, ?> params) { return store().prepare(sql, params); }
     @Override public Batch batch() { return store().batch(); }
     @Override public void deleteSource(String source) { store().deleteSource(source); }

@@ -1,4 +1,4 @@
-package io.vitals.shell;
+package io.vitals.render;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -19,8 +19,8 @@ import io.vitals.kpi.KpiSeries;
 import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Period;
 
-/** The CSV forms of answers (RFC 4180, a header row first), for spreadsheets. */
-final class Csv {
+/** The CSV forms of answers (RFC 4180, a header row first), for spreadsheets: the shell's and the HTTP API's. */
+public final class Csv {
 
     private Csv() {
     }
@@ -34,12 +34,12 @@ final class Csv {
         try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get())) {
             rows.write(csv);
         } catch (IOException e) {
-            throw new CommandError("cannot write CSV: " + e.getMessage());
+            throw new java.io.UncheckedIOException("cannot write CSV: " + e.getMessage(), e);
         }
         return out.toString();
     }
 
-    static String table(KpiTable table) {
+    public static String table(KpiTable table) {
         return print(table.columns().stream().map(KpiTable.Column::name).toList(), csv -> {
             for (List<Object> row : table.rows()) {
                 csv.printRecord(row);
@@ -48,7 +48,7 @@ final class Csv {
     }
 
     /** One row for the period, or one per bucket of a series; the KPI's details as further columns. */
-    static String answer(KpiInfo info, KpiQuery query, KpiResult whole, KpiSeries series) {
+    public static String answer(KpiInfo info, KpiQuery query, KpiResult whole, KpiSeries series) {
         List<KpiSeries.Point> points = series == null ? List.of(new KpiSeries.Point(query.period(), whole)) : series.points();
         Set<String> details = new LinkedHashSet<>();
         for (KpiSeries.Point p : points) {
@@ -79,7 +79,7 @@ final class Csv {
         });
     }
 
-    static String report(KpiReport report) {
+    public static String report(KpiReport report) {
         Period p = report.query().period();
         return print(List.of("category", "kpi", "name", "unit", "from", "to", "segment", "value", "previous", "change",
                 "target", "status", "no_data_reason"), csv -> {

@@ -1,9 +1,10 @@
-package io.vitals.shell;
+package io.vitals.render;
 
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,24 +24,51 @@ import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.Period;
 import io.vitals.kpi.ShadowedKpi;
 import io.vitals.kpi.Target;
+import io.vitals.kpi.TargetStatus;
 
-/** The machine-readable form of KPI answers, for scripts ({@code --format json}). */
-final class Json {
+/**
+ * The JSON form of KPI answers: what {@code kpi:compute --format json} prints and what the HTTP API
+ * answers, from one place so the two are the same by construction.
+ */
+public final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {
     }
 
-    static String write(Object node) {
+    public static String write(Object node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
-            throw new CommandError("cannot write JSON: " + e.getMessage());
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }
     }
 
-    static ObjectNode answer(KpiInfo info, KpiQuery query, KpiResult result, KpiSeries series) {
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    public static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    /** Any value (maps, lists, numbers, strings) as a JSON tree. */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** A KPI's answer without a target: its status is "none". */
+    public static ObjectNode answer(KpiInfo info, KpiQuery query, KpiResult result, KpiSeries series) {
+        return answer(info, query, result, series, null);
+    }
+
+    /**
+     * A KPI's answer ({@code kpi:compute --format json}, {@code GET /api/kpis/{id}}): the value, numerator,
+     * denominator, sample size, details and tables, the series when one was asked for, and the
+     * target in force (or null) with the status of the value against it.
+     */
+    public static ObjectNode answer(KpiInfo info, KpiQuery query, KpiResult result, KpiSeries series, Target target) {
         ObjectNode o = MAPPER.createObjectNode();
         KpiDefinition d = info.definition();
         o.put("kpi", d.id());
@@ -51,6 +79,9 @@ final class Json {
         ObjectNode segment = o.putObject("segment");
         query.segment().filters().forEach(segment::put);
         result(o, result);
+        o.put("target", target == null ? null : target.target());
+        o.put("status", (target == null ? TargetStatus.NONE : target.status(result.value(), d.direction())).name()
+                .toLowerCase(java.util.Locale.ROOT));
         if (series != null) {
             o.put("grain", series.grain().label());
             ArrayNode points = o.putArray("series");
@@ -76,7 +107,7 @@ final class Json {
         }
     }
 
-    static ObjectNode table(KpiTable t) {
+    public static ObjectNode table(KpiTable t) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("name", t.name());
         o.put("title", t.title());
@@ -91,7 +122,7 @@ final class Json {
         return o;
     }
 
-    static ObjectNode report(KpiReport report) {
+    public static ObjectNode report(KpiReport report) {
         ObjectNode o = MAPPER.createObjectNode();
         o.set("period", period(report.query().period()));
         o.set("previousPeriod", period(report.previous()));
@@ -118,7 +149,7 @@ final class Json {
         return o;
     }
 
-    static ObjectNode sources(List<SourceStatus> sources, List<ConnectorKind> kinds) {
+    public static ObjectNode sources(List<SourceStatus> sources, List<ConnectorKind> kinds) {
         ObjectNode o = MAPPER.createObjectNode();
         ArrayNode a = o.putArray("sources");
         sources.forEach(s -> a.add(source(s)));
@@ -126,7 +157,7 @@ final class Json {
         return o;
     }
 
-    static ObjectNode source(SourceStatus s) {
+    public static ObjectNode source(SourceStatus s) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("id", s.id());
         o.put("kind", s.kind());
@@ -149,13 +180,13 @@ final class Json {
         return o;
     }
 
-    static ArrayNode alerts(List<io.vitals.alert.Alert> alerts) {
+    public static ArrayNode alerts(List<io.vitals.alert.Alert> alerts) {
         ArrayNode a = MAPPER.createArrayNode();
         alerts.forEach(alert -> a.add(alert(alert)));
         return a;
     }
 
-    static ObjectNode alert(io.vitals.alert.Alert alert) {
+    public static ObjectNode alert(io.vitals.alert.Alert alert) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("id", alert.id());
         o.put("rule", alert.rule());
@@ -181,7 +212,7 @@ final class Json {
         return o;
     }
 
-    static ArrayNode alertRules(List<io.vitals.alert.AlertRuleStatus> rules) {
+    public static ArrayNode alertRules(List<io.vitals.alert.AlertRuleStatus> rules) {
         ArrayNode a = MAPPER.createArrayNode();
         for (io.vitals.alert.AlertRuleStatus r : rules) {
             ObjectNode o = a.addObject();
@@ -196,7 +227,7 @@ final class Json {
         return a;
     }
 
-    static ArrayNode targets(List<Target> targets) {
+    public static ArrayNode targets(List<Target> targets) {
         ArrayNode a = MAPPER.createArrayNode();
         for (Target t : targets) {
             ObjectNode o = a.addObject();
@@ -218,7 +249,7 @@ final class Json {
     }
 
     /** Every KPI the registry knows: active ones, shadowed ones (with the winner), and files that failed. */
-    static ArrayNode list(List<KpiInfo> kpis, List<ShadowedKpi> shadowed, List<KpiProblem> failed) {
+    public static ArrayNode list(List<KpiInfo> kpis, List<ShadowedKpi> shadowed, List<KpiProblem> failed) {
         ArrayNode a = MAPPER.createArrayNode();
         for (KpiInfo info : kpis) {
             a.add(info(info).put("status", "active"));
@@ -237,7 +268,7 @@ final class Json {
         return a;
     }
 
-    static ObjectNode info(KpiInfo info) {
+    public static ObjectNode info(KpiInfo info) {
         KpiDefinition d = info.definition();
         ObjectNode o = MAPPER.createObjectNode();
         o.put("id", d.id());

@@ -1,0 +1,68 @@
+package io.vitals.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** {@code bin/vitals serve} as a service manager runs it: HTTP on the configured port, then SIGTERM stops it cleanly. */
+class ServeIT {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void servesUntilSigtermThenStopsCleanly() throws Exception {
+        Path home = Distribution.copy(folder, 100);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Distribution.write(home.resolve("etc/vitals.http.cfg"), "address = 127.0.0.1\nport = " + port + "\n");
+        Process serve = CommandLineIT.start(home, "serve");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertTrue(first != null && first.startsWith("vitals: serving http://127.0.0.1:" + port + "/"), "first line: " + first);
+
+            HttpResponse<String> nps = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/kpis/nps?from=2026-01-01&to=2026-04-01"))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, nps.statusCode(), nps.body());
+            JsonNode answer = new ObjectMapper().readTree(nps.body());
+            assertEquals("nps", answer.get("kpi").asText());
+            assertTrue(answer.get("sampleSize").asLong() > 0);
+
+            // SIGTERM, as systemd sends it (Process.destroy() would also close our end of its output)
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(serve.pid())).start().waitFor());
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+            assertEquals(0, serve.exitValue(), "a clean stop exits 0");
+            String rest = out.lines().collect(java.util.stream.Collectors.joining("\n"));
+            assertTrue(rest.contains("vitals: stopped"), rest);
+            String err = new String(serve.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(err.lines().noneMatch(l -> l.contains("error") || l.contains("Exception")), err);
+            String log = Files.readString(home.resolve("data/log/vitals.log"));
+            assertTrue(log.contains("io.vitals.http.api"), "logs to data/log/vitals.log");
+            assertTrue(log.contains("io.vitals.store") && log.contains("STOPPED"), "bundles stopped in order, the store with them");
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.vitals.http.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class ParametersTest {
+
+    @Test
+    void theShellsOptionsReadAsParameters() {
+        assertEquals("malformed date for from: '2026-13-01'; expected an ISO date such as 2026-01-31",
+                ApiServlet.parameters("malformed date for --from: '2026-13-01'; expected an ISO date such as 2026-01-31"));
+        assertEquals("malformed segment 'plan'; expected key=value, e.g. segment=plan=pro segment=region=EMEA",
+                ApiServlet.parameters("malformed segment 'plan'; expected key=value, e.g. --segment plan=pro --segment region=EMEA"));
+        assertEquals("limit must be at least 1, got 0", ApiServlet.parameters("--limit must be at least 1, got 0"));
+    }
+}
