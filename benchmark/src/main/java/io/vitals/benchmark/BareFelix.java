@@ -31,10 +31,22 @@ public final class BareFelix {
 
     /** Framework bundles are everything in bundle/ that is neither Vitals' nor a library of Vitals'. */
     static boolean isFrameworkBundle(String file) {
-        return file.startsWith("org.apache.felix.") || file.startsWith("org.osgi.") || file.startsWith("jline-");
+        // Felix HTTP is left out: it is there for Vitals' HTTP bundles and needs their SLF4J bridge
+        return (file.startsWith("org.apache.felix.") && !file.startsWith("org.apache.felix.http.")) || file.startsWith("org.osgi.")
+                || file.startsWith("jline-");
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            answerLb(args);
+        } catch (Exception | LinkageError e) {
+            // Felix's threads would keep a failed baseline alive for ever
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void answerLb(String[] args) throws Exception {
         Path bundles = Path.of(args[0]);
         Path cache = Path.of(args[1]);
         Framework felix = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(Map.of(

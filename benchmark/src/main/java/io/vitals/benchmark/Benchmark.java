@@ -30,8 +30,9 @@ import io.vitals.launcher.VitalsRuntime.CommandOutcome;
 
 /**
  * {@code benchmark/run}: generates the standard datasets at fixed seeds and measures Vitals against
- * a baseline measured in the same run (bare Felix for boot, the sqlite3 shell on the same file and
- * the same SQL for every KPI, {@code sqlite3 .import} for ingest), then writes BENCHMARKS.md.
+ * a baseline measured in the same run (bare Felix for boot, the database's own shell running the
+ * same SQL on the same data for every KPI, {@code sqlite3 .import} for ingest), then writes
+ * BENCHMARKS.md. With {@code --postgres} the datasets and KPIs run on a PostgreSQL server instead.
  */
 public final class Benchmark {
 
@@ -55,12 +56,14 @@ public final class Benchmark {
     private final Path dist;
     private final Path work;
     private final int runs;
+    private final StoreUnderTest store;
     private final Markdown md = new Markdown();
 
-    Benchmark(Path dist, Path work, int runs) {
+    Benchmark(Path dist, Path work, int runs, StoreUnderTest store) {
         this.dist = dist;
         this.work = work;
         this.runs = runs;
+        this.store = store;
     }
 
     public static void main(String[] argv) throws Exception {
@@ -74,11 +77,11 @@ public final class Benchmark {
 
     private static void run(String[] argv) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("--dist", "dist/target/vitals", "--work", "benchmark/target/work",
-                "--sizes", "small,medium,large", "--runs", "5", "--out", "BENCHMARKS.md"));
+                "--sizes", "small,medium,large", "--runs", "5", "--out", "BENCHMARKS.md", "--postgres", ""));
         for (int i = 0; i < argv.length; i++) {
             if (argv[i].equals("--help") || !options.containsKey(argv[i]) || i + 1 == argv.length) {
                 System.out.println("usage: benchmark/run [--sizes small,medium,large] [--runs 5] [--out BENCHMARKS.md]"
-                        + " [--work benchmark/target/work] [--dist dist/target/vitals]");
+                        + " [--work benchmark/target/work] [--dist dist/target/vitals] [--postgres jdbc:postgresql://host:port/database]");
                 System.exit(argv[i].equals("--help") ? 0 : 2);
             }
             options.put(argv[i], argv[++i]);
@@ -98,7 +101,8 @@ public final class Benchmark {
             throw new IllegalArgumentException("--runs must be a whole number of at least 1; got '" + options.get("--runs") + "'");
         }
         Benchmark benchmark = new Benchmark(Path.of(options.get("--dist")).toAbsolutePath(),
-                Path.of(options.get("--work")).toAbsolutePath(), runs);
+                Path.of(options.get("--work")).toAbsolutePath(), runs,
+                options.get("--postgres").isBlank() ? new StoreUnderTest.Sqlite() : new StoreUnderTest.Postgres(options.get("--postgres")));
         String report = benchmark.run(sizes);
         Files.writeString(Path.of(options.get("--out")), report);
         System.out.println("\nWritten to " + options.get("--out"));
@@ -111,7 +115,7 @@ public final class Benchmark {
         Files.createDirectories(work);
         md.line("# Benchmarks").line();
         md.line("Written by `benchmark/run --sizes " + String.join(",", sizes.stream().map(Size::name).toList()) + " --runs "
-                + runs + "` on " + ZonedDateTime.now(ZoneOffset.UTC).withNano(0) + ". Every number comes with its baseline,"
+                + runs + (store instanceof StoreUnderTest.Postgres ? " --postgres ..." : "") + "` on " + ZonedDateTime.now(ZoneOffset.UTC).withNano(0) + ". Every number comes with its baseline,"
                 + " measured in the same run on the same machine; ratios are Vitals ÷ baseline (below 1: Vitals is faster)."
                 + " Times are medians of " + runs + " warm runs after one warm-up unless said otherwise.").line();
         machine();
@@ -119,7 +123,7 @@ public final class Benchmark {
         md.line("## Datasets").line();
         md.line("The demo generator (`demo:generate`, seed " + SEED + ", 24 months up to " + TODAY + ") through the store's"
                 + " own batch writer; a dataset already generated with the same settings is reused.").line();
-        md.line("| dataset | customers | subscriptions | invoices | survey responses | tickets | usage events | all rows | file | generated in |");
+        md.line("| dataset | customers | subscriptions | invoices | survey responses | tickets | usage events | all rows | on disk | generated in |");
         md.line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Size size : sizes) {
             homes.put(size, dataset(size));
@@ -130,10 +134,12 @@ public final class Benchmark {
         for (Map.Entry<Size, Path> e : homes.entrySet()) {
             kpis(e.getKey(), e.getValue(), e.getKey() == sizes.get(0));
         }
-        ingest(first);
-        md.line("## Not measured here").line();
-        md.line("- PostgreSQL: the benchmark runs the embedded SQLite store only; the same KPIs run on PostgreSQL in the"
-                + " test suite (`vitals.test.store=postgresql`), but no timings are recorded for it yet.");
+        if (store instanceof StoreUnderTest.Sqlite) {
+            ingest(first);
+        } else {
+            md.line("## Not measured here").line();
+            md.line("- Ingest: its baseline is `sqlite3 .import`; run the benchmark without `--postgres` for it.");
+        }
         return md.toString();
     }
 
@@ -146,11 +152,6 @@ public final class Benchmark {
                 .findFirst().map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 / 1024 + " GiB").orElse("unknown");
         String os = Files.readAllLines(Path.of("/etc/os-release")).stream().filter(l -> l.startsWith("PRETTY_NAME="))
                 .findFirst().map(l -> l.substring(13).replace("\"", "")).orElse(System.getProperty("os.name"));
-        String sqlite = Processes.output(List.of(SQLITE3, "--version")).split(" ")[0];
-        String driver;
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(dist.resolve("bundle"), "sqlite-jdbc-*.jar")) {
-            driver = jars.iterator().next().getFileName().toString().replace(".jar", "");
-        }
         md.line("## Machine").line();
         md.line("| | |").line("|---|---|");
         md.line("| CPU | " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores |");
@@ -158,13 +159,13 @@ public final class Benchmark {
         md.line("| OS | " + os + " |");
         md.line("| Java | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
                 + ", benchmark JVM -Xmx" + Runtime.getRuntime().maxMemory() / 1024 / 1024 + "m |");
-        md.line("| SQLite | in Vitals: " + driver + "; baseline: the sqlite3 shell " + sqlite + " |").line();
+        md.line(store.versions(dist)).line();
     }
 
     // ---- datasets
 
     private Path dataset(Size size) throws IOException, InterruptedException {
-        Path home = work.resolve(size.name());
+        Path home = work.resolve(store.homeName(size));
         Path stamp = home.resolve("dataset.properties");
         Properties facts = new Properties();
         if (Files.exists(stamp)) {
@@ -172,12 +173,14 @@ public final class Benchmark {
                 facts.load(in);
             }
         }
-        if (!size.spec().equals(facts.getProperty("spec")) || !Files.exists(home.resolve("data/vitals.db"))) {
+        String spec = size.spec() + store.spec(size);
+        if (!spec.equals(facts.getProperty("spec")) || !Files.exists(home.resolve("etc")) || !store.holdsData(home, size)) {
             System.out.println("== generating the " + size.name() + " dataset (" + size.spec() + ")");
             Files.createDirectories(work);
             deleteTree(home);
             copyTree(dist, home);
             deleteTree(home.resolve("data"));
+            store.prepare(home, size);
             Files.writeString(home.resolve("etc/vitals.demo.cfg"), "loadWhenEmpty = false\n");
             Files.writeString(home.resolve("etc/vitals.properties"), "\nvitals.today = " + TODAY + "\n",
                     java.nio.file.StandardOpenOption.APPEND);
@@ -191,18 +194,18 @@ public final class Benchmark {
                 throw new IllegalStateException("demo:generate failed for " + size.name());
             }
             facts = new Properties();
-            facts.setProperty("spec", size.spec());
+            facts.setProperty("spec", spec);
             facts.setProperty("seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
             for (String table : List.of("customers", "subscriptions", "invoices", "survey_responses", "tickets", "usage_events")) {
-                facts.setProperty(table, sql(home, "SELECT count(*) FROM " + table));
+                facts.setProperty(table, store.scalar(home, size, "SELECT count(*) FROM " + table));
             }
-            facts.setProperty("all", sql(home, "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM customer_attributes)"
+            facts.setProperty("all", store.scalar(home, size, "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM customer_attributes)"
                     + " + (SELECT count(*) FROM subscriptions) + (SELECT count(*) FROM invoices) + (SELECT count(*) FROM survey_responses)"
                     + " + (SELECT count(*) FROM tickets) + (SELECT count(*) FROM users) + (SELECT count(*) FROM usage_events)"
                     + " + (SELECT count(*) FROM deals) + (SELECT count(*) FROM advocacy_events)"
                     + " + (SELECT count(*) FROM onboarding_milestones) + (SELECT count(*) FROM costs)"));
             try (Writer out = Files.newBufferedWriter(stamp)) {
-                facts.store(out, "the dataset in data/vitals.db");
+                facts.store(out, "the dataset in the store this home is configured for");
             }
         }
         // A reused dataset runs the code just built, not the code it was generated with.
@@ -210,11 +213,7 @@ public final class Benchmark {
             deleteTree(home.resolve(code));
             copyTree(dist.resolve(code), home.resolve(code));
         }
-        long bytes = Files.size(home.resolve("data/vitals.db"));
-        Path wal = home.resolve("data/vitals.db-wal");
-        if (Files.exists(wal)) {
-            bytes += Files.size(wal);
-        }
+        long bytes = store.bytes(home, size);
         md.line("| " + size.name() + " | " + n(facts, "customers") + " | " + n(facts, "subscriptions") + " | " + n(facts, "invoices")
                 + " | " + n(facts, "survey_responses") + " | " + n(facts, "tickets") + " | " + n(facts, "usage_events") + " | "
                 + n(facts, "all") + " | " + String.format(Locale.ROOT, "%,d MB", bytes / 1_000_000) + " | "
@@ -226,9 +225,6 @@ public final class Benchmark {
         return String.format(Locale.ROOT, "%,d", Long.parseLong(facts.getProperty(key, "0")));
     }
 
-    private static String sql(Path home, String query) throws IOException, InterruptedException {
-        return Processes.output(List.of(SQLITE3, "-readonly", home.resolve("data/vitals.db").toString(), query)).trim();
-    }
 
     // ---- boot
 
@@ -256,7 +252,7 @@ public final class Benchmark {
                 + " --from " + MONTH.from() + " --to " + MONTH.to() + "` on the " + home.getFileName() + " dataset (answer: `"
                 + String.join(" · ", answer.lines().map(String::strip).filter(l -> !l.isEmpty()).limit(2).toList()) + "`). Baseline: bare Felix 7.0.5 with the same framework bundles (SCR,"
                 + " ConfigAdmin, FileInstall, Log, Metatype, Gogo runtime/command/jline, OSGi promise/function/component) and none"
-                + " of Vitals', answering Gogo's `lb` (`io.vitals.benchmark.BareFelix`). Same JVM flags as `bin/vitals`.").line();
+                + " of Vitals', answering Gogo's `lb` (`io.vitals.benchmark.BareFelix`); Vitals also starts Felix HTTP (Jetty), which the baseline leaves out. Same JVM flags as `bin/vitals`.").line();
         md.line("| | Vitals | bare Felix | ratio |").line("|---|---:|---:|---:|");
         md.line(String.format(Locale.ROOT, "| median | %.2f s | %.2f s | %.2f |", Stats.median(ours), Stats.median(theirs),
                 Stats.median(ours) / Stats.median(theirs)));
@@ -272,7 +268,7 @@ public final class Benchmark {
         Files.deleteIfExists(trace);
         Map<String, String> scripts = new TreeMap<>();
         Map<String, String> failures = new TreeMap<>();
-        // First pass, tracing: the SQL each KPI runs, as it runs, for the sqlite3 shell.
+        // First pass, tracing: the SQL each KPI runs, as it runs, for the database's own shell.
         try (VitalsRuntime vitals = VitalsRuntime.home(home).property("vitals.store.trace", trace.toString())
                 .property("vitals.today", TODAY.toString()).settleTimeout(Duration.ofMinutes(5)).start()) {
             for (KpiInfo info : vitals.kpis().list()) {
@@ -328,20 +324,20 @@ public final class Benchmark {
                 hotDeploy(vitals, home, size);
             }
         }
-        // The baseline: the same statements in the sqlite3 shell, on the same file.
+        // The baseline: the same statements in the database's own shell, on the same data.
         Map<String, Double> raw = new TreeMap<>();
         for (Map.Entry<String, String> e : scripts.entrySet()) {
-            raw.put(e.getKey(), SqliteShell.medianMillis(home.resolve("data/vitals.db"), e.getValue(), runs));
+            raw.put(e.getKey(), store.medianMillis(home, size, e.getValue(), runs));
         }
         Rss rss = Rss.of(List.of(home.resolve("bin/vitals").toString(), "kpi:report", "--from", MONTH.from().toString(),
                 "--to", MONTH.to().toString()));
 
-        md.line("## KPIs on the " + size.name() + " dataset").line();
+        md.line("## KPIs on the " + size.name() + " dataset" + (store instanceof StoreUnderTest.Postgres ? " in PostgreSQL" : "")).line();
         md.line("Each KPI for " + MONTH.from() + " to " + MONTH.to() + " (whole customer base), warm, through the registry of a"
                 + " running Vitals (`KpiRegistry.compute`). Baseline: the statements that very computation ran (captured with"
-                + " `vitals.store.trace`, segment scope applied, parameters bound) run by the sqlite3 shell on the same file with"
-                + " `.timer on` (millisecond resolution; below 5 ms the ratio says little).").line();
-        md.line("| KPI | statements | Vitals | sqlite3 | ratio |").line("|---|---:|---:|---:|---:|");
+                + " `vitals.store.trace`, segment scope applied, parameters bound) run by " + store.shell()
+                + " (below 5 ms the ratio says little).").line();
+        md.line("| KPI | statements | Vitals | " + (store instanceof StoreUnderTest.Postgres ? "psql" : "sqlite3") + " | ratio |").line("|---|---:|---:|---:|---:|");
         double sumOurs = 0;
         double sumRaw = 0;
         int within = 0;
@@ -353,7 +349,7 @@ public final class Benchmark {
             if (a <= 1.2 * b || a < 5) {
                 within++;
             }
-            md.line(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s |", id, SqliteShell.statements(scripts.get(id)),
+            md.line(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s |", id, StoreUnderTest.statements(scripts.get(id)),
                     Stats.millis(a), Stats.millis(b), b > 0 ? String.format(Locale.ROOT, "%.2f", a / b) : "–"));
         }
         md.line(String.format(Locale.ROOT, "| **all %d** | | **%s** | **%s** | **%.2f** |", scripts.size(), Stats.millis(sumOurs),
@@ -434,7 +430,7 @@ public final class Benchmark {
         deleteTree(copy);
         copyTree(home, copy);
         Path csv = work.resolve("events.csv");
-        int customers = Integer.parseInt(sql(copy, "SELECT count(*) FROM customers"));
+        int customers = Integer.parseInt(store.scalar(copy, null, "SELECT count(*) FROM customers"));
         try (Writer out = Files.newBufferedWriter(csv)) {
             out.write("event_id,account,user,event,at\n");
             String[] events = {"login", "create_report", "export", "invite_user", "dashboard_view"};

@@ -35,7 +35,7 @@ import io.vitals.kpi.Unit;
 class ReporterTest {
 
     /** A registry of three KPIs with known answers per month, one of them broken. */
-    static final class KnownAnswers implements KpiRegistry {
+    static class KnownAnswers implements KpiRegistry {
         final Map<String, Map<Period, KpiResult>> answers;
         final List<KpiInfo> infos = new ArrayList<>();
 
@@ -98,7 +98,7 @@ class ReporterTest {
                 "nps", Map.of(march, KpiResult.value(32.5, 100), february, KpiResult.value(30.0, 90)),
                 "customer-churn-rate", Map.of(march, KpiResult.value(2.2, 500))));
         Targets book = targets(new Target("nps", null, 30, null, null), new Target("customer-churn-rate", null, 2.0, 3.0, null));
-        KpiReport report = new Reporter(registry, book).report(KpiQuery.of(march));
+        KpiReport report = new Reporter(registry, book, 2).report(KpiQuery.of(march));
 
         assertEquals(february, report.previous());
         KpiReport.Line nps = report.lines().get(0);
@@ -129,5 +129,29 @@ class ReporterTest {
         assertThrows(IllegalArgumentException.class, () -> ConfiguredTarget.parse(config("", "1", "", "")));
         assertEquals(Segment.of(Map.of("plan", "pro", "region", "EMEA")),
                 ConfiguredTarget.parse(config("nps", "30", "", "plan=pro,region=EMEA")).segment());
+    }
+
+    @Test
+    void computationsRunSideBySide() {
+        // every computation waits until two are under way at once: a report run one by one never gets past the first
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        KnownAnswers registry = new KnownAnswers(Map.of()) {
+            @Override public KpiResult compute(String id, KpiQuery query) {
+                try {
+                    together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("computed alone: " + e);
+                }
+                return KpiResult.value(1.0, 1);
+            }
+        };
+        Reporter reporter = new Reporter(registry, targets(), 2);
+        try {
+            KpiReport report = reporter.report(KpiQuery.of(Period.month(2026, 3)));
+            assertEquals(3, report.lines().size());
+            report.lines().forEach(line -> assertNull(line.failure(), line.kpi().id() + " failed: " + line.failure()));
+        } finally {
+            reporter.stop();
+        }
     }
 }

@@ -119,7 +119,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     /** From now on, appends every KPI query as it runs to this file (see {@link StatementTrace}). */
     public void traceTo(java.nio.file.Path file) {
-        this.trace = new StatementTrace(file);
+        this.trace = new StatementTrace(file, dialect instanceof PostgresDialect ? StatementTrace.Shell.PSQL : StatementTrace.Shell.SQLITE3);
     }
 
     public String url() {

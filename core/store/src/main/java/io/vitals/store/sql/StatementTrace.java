@@ -12,22 +12,28 @@ import java.util.TreeMap;
 
 /**
  * Appends every KPI query the store runs, as it ran (segment scope applied, parameters bound), to
- * a file in the form the {@code sqlite3} command-line tool reads: so the benchmark can time the
- * very same SQL outside Vitals, and a person can rerun a number by hand. Off unless the framework
- * property {@code vitals.store.trace} names a file.
+ * a file in the form the database's own command-line tool reads ({@code sqlite3} or {@code psql}):
+ * so the benchmark can time the very same SQL outside Vitals, and a person can rerun a number by
+ * hand. Off unless the framework property {@code vitals.store.trace} names a file.
  */
 final class StatementTrace {
 
-    private final Path file;
+    /** The command-line tool the trace is written for. */
+    enum Shell { SQLITE3, PSQL }
 
-    StatementTrace(Path file) {
+    private final Path file;
+    private final Shell shell;
+
+    StatementTrace(Path file, Shell shell) {
         this.file = file;
+        this.shell = shell;
     }
 
     synchronized void record(String sql, Map<String, Object> params) {
-        StringBuilder script = new StringBuilder(".parameter clear\n");
-        new TreeMap<>(params).forEach((name, value) ->
-                script.append(".parameter set :").append(name).append(' ').append(literal(value)).append('\n'));
+        StringBuilder script = new StringBuilder(shell == Shell.SQLITE3 ? ".parameter clear\n" : "");
+        new TreeMap<>(params).forEach((name, value) -> script.append(shell == Shell.SQLITE3
+                ? ".parameter set :" + name + " " + literal(value)
+                : "\\set " + name + " " + psqlLiteral(value)).append('\n'));
         script.append(sql.strip()).append("\n;\n");
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
@@ -50,5 +56,20 @@ final class StatementTrace {
         }
         String sql = "'" + value.toString().replace("'", "''") + "'";
         return "\"" + sql.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /**
+     * A value as psql's {@code \set} takes it, so that {@code :name} in the statement becomes an SQL
+     * literal: the argument is quoted for psql (quotes doubled, backslashes escaped) around the SQL literal.
+     */
+    static String psqlLiteral(Object value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value instanceof Boolean || value instanceof Number) {
+            return value.toString();
+        }
+        String sql = "'" + value.toString().replace("'", "''") + "'";
+        return "'" + sql.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 }
