@@ -149,7 +149,7 @@ public final class VitalsRuntime implements AutoCloseable {
         p.put("vitals.deploy", home.deploy().toString());
         p.put("gosh.home", home.root.toString());
         p.put("felix.fileinstall.dir", home.etc() + "," + home.deploy());
-        p.put("felix.fileinstall.poll", "250");
+        p.put("felix.fileinstall.poll", "100");
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.enableConfigSave", "false");
         p.put("felix.fileinstall.bundles.new.start", "true");

@@ -70,7 +70,9 @@ final class SqliteDialect implements StoreDialect {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(30_000);
-        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        // Sorts and DISTINCTs over a large month spill to temporary files through the page cache rather
+        // than growing in memory: in memory a report on 1 M customers took the process to 854 MB.
+        config.setTempStore(SQLiteConfig.TempStore.FILE);
         config.setCacheSize(-32_768); // 32 MiB of page cache per connection, outside the Java heap
         if (readOnly) {
             config.setReadOnly(true);
