@@ -3,9 +3,12 @@ package io.vitals.connector;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks of the settings every network source has, so each connector refuses a wrong one at
@@ -65,6 +68,39 @@ public final class SourceSettings {
     static boolean loopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    }
+
+    /**
+     * A comma-separated list of {@code name=source} or {@code source} (named as itself), as name to
+     * source in the order given: the shape of a connector's "attributes" setting. A part with an
+     * empty name or a source {@code valid} refuses is refused as {@code expected}; a name given
+     * twice is refused too.
+     */
+    public static Map<String, String> namedList(String key, String configured, Pattern valid, String expected) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : (configured == null ? "" : configured).split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            String name = eq < 0 ? p : p.substring(0, eq).trim();
+            String source = eq < 0 ? p : p.substring(eq + 1).trim();
+            if (name.isEmpty() || !valid.matcher(source).matches()) {
+                throw new IllegalArgumentException(expected + "; got '" + p + "'");
+            }
+            if (out.putIfAbsent(name, source) != null) {
+                throw new IllegalArgumentException(key + " names '" + name + "' twice");
+            }
+        }
+        return out;
+    }
+
+    /** A {@link #namedList} as it would be configured, a name equal to its source written once. */
+    public static String namedListText(Map<String, String> named) {
+        List<String> parts = new ArrayList<>();
+        named.forEach((name, source) -> parts.add(name.equals(source) ? source : name + "=" + source));
+        return String.join(",", parts);
     }
 
     /**

@@ -9,4 +9,15 @@ public enum DealKind {
     public String code() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The kind a configured code names (any case, trimmed); {@code what} names the setting in the refusal. */
+    public static DealKind parse(String what, String configured) {
+        String k = configured == null ? "" : configured.trim().toLowerCase(Locale.ROOT);
+        for (DealKind kind : values()) {
+            if (kind.code().equals(k)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException(what + " must be one of new_business, upsell, cross_sell, renewal; got '" + configured + "'");
+    }
 }

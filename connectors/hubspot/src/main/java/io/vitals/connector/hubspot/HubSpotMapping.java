@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -311,12 +310,6 @@ final class HubSpotMapping {
             return y == null ? null : b;
         }
         return y != null && y.isAfter(x) ? b : a;
-    }
-
-    static String attributesText(Map<String, String> attributes) {
-        List<String> parts = new ArrayList<>();
-        attributes.forEach((name, prop) -> parts.add(name.equals(prop) ? prop : name + "=" + prop));
-        return String.join(",", parts);
     }
 
     static String kindMapText(Map<String, DealKind> kindMap) {

@@ -199,7 +199,7 @@ public class HubSpotSource implements Source {
             throw new IllegalArgumentException("kindProperty must name a deal property such as dealtype; got nothing");
         }
         Map<String, DealKind> kindMap = kindMap("kindMap", config.kindMap());
-        DealKind defaultKind = kind("defaultKind", config.defaultKind());
+        DealKind defaultKind = DealKind.parse("defaultKind", config.defaultKind());
         Set<String> won = stages("wonStages", config.wonStages());
         Set<String> lost = stages("lostStages", config.lostStages());
         for (String w : won) {
@@ -222,7 +222,7 @@ public class HubSpotSource implements Source {
         s.put("industryProperty", nullToEmpty(industry));
         s.put("planProperty", nullToEmpty(plan));
         s.put("ownerDisplay", owner);
-        s.put("attributes", HubSpotMapping.attributesText(attributes));
+        s.put("attributes", SourceSettings.namedListText(attributes));
         s.put("kindProperty", kindProperty);
         s.put("kindMap", HubSpotMapping.kindMapText(kindMap));
         s.put("defaultKind", defaultKind.code());
@@ -258,34 +258,9 @@ public class HubSpotSource implements Source {
 
     /** {@code name=property} or {@code property}, comma-separated, as attribute name to property. */
     private static Map<String, String> attributes(String configured) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String part : (configured == null ? "" : configured).split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            String name = eq < 0 ? p : p.substring(0, eq).trim();
-            String prop = eq < 0 ? p : p.substring(eq + 1).trim();
-            if (name.isEmpty() || !PROPERTY.matcher(prop).matches()) {
-                throw new IllegalArgumentException("attributes must list company properties (letters, digits, underscores) or"
-                        + " name=property, comma-separated, such as domain,employees=numberofemployees; got '" + p + "'");
-            }
-            if (out.putIfAbsent(name, prop) != null) {
-                throw new IllegalArgumentException("attributes names '" + name + "' twice");
-            }
-        }
-        return out;
-    }
-
-    static DealKind kind(String key, String configured) {
-        String k = configured == null ? "" : configured.trim().toLowerCase(Locale.ROOT);
-        for (DealKind kind : DealKind.values()) {
-            if (kind.code().equals(k)) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException(key + " must be one of new_business, upsell, cross_sell, renewal; got '" + configured + "'");
+        return SourceSettings.namedList("attributes", configured, PROPERTY,
+                "attributes must list company properties (letters, digits, underscores) or"
+                        + " name=property, comma-separated, such as domain,employees=numberofemployees");
     }
 
     /** {@code value=kind,...}; values are kept lower-case. */
@@ -302,7 +277,7 @@ public class HubSpotSource implements Source {
                         + " newbusiness=new_business,existingbusiness=upsell; got '" + p + "'");
             }
             String value = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-            DealKind kind = kind(key + " (for '" + p.substring(0, eq).trim() + "')", p.substring(eq + 1));
+            DealKind kind = DealKind.parse(key + " (for '" + p.substring(0, eq).trim() + "')", p.substring(eq + 1));
             if (out.putIfAbsent(value, kind) != null) {
                 throw new IllegalArgumentException(key + " maps '" + p.substring(0, eq).trim() + "' twice");
             }

@@ -328,12 +328,6 @@ final class SalesforceMapping {
         return y != null && y.isAfter(x) ? b : a;
     }
 
-    static String attributesText(Map<String, String> attributes) {
-        List<String> parts = new ArrayList<>();
-        attributes.forEach((name, field) -> parts.add(name.equals(field) ? field : name + "=" + field));
-        return String.join(",", parts);
-    }
-
     static String kindMapText(Map<String, DealKind> kindMap) {
         StringJoiner j = new StringJoiner(",");
         kindMap.forEach((value, kind) -> j.add(value + "=" + kind.code()));

@@ -248,7 +248,7 @@ public class SalesforceSource implements Source {
             throw new IllegalArgumentException("kindField must name an opportunity field such as Type; got nothing");
         }
         Map<String, DealKind> kindMap = kindMap(config.kindMap());
-        DealKind defaultKind = kind("defaultKind", config.defaultKind());
+        DealKind defaultKind = DealKind.parse("defaultKind", config.defaultKind());
         Set<String> won = list(config.wonStages());
         Set<String> lost = list(config.lostStages());
         for (String w : won) {
@@ -279,7 +279,7 @@ public class SalesforceSource implements Source {
         s.put("industryField", nullToEmpty(industry));
         s.put("ownerField", nullToEmpty(owner));
         s.put("planField", nullToEmpty(plan));
-        s.put("attributes", SalesforceMapping.attributesText(attributes));
+        s.put("attributes", SourceSettings.namedListText(attributes));
         s.put("kindField", kindField);
         s.put("kindMap", SalesforceMapping.kindMapText(kindMap));
         s.put("defaultKind", defaultKind.code());
@@ -328,34 +328,9 @@ public class SalesforceSource implements Source {
 
     /** {@code name=field} or {@code field}, comma-separated, as attribute name to field path. */
     private static Map<String, String> attributes(String configured) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String part : (configured == null ? "" : configured).split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            String name = eq < 0 ? p : p.substring(0, eq).trim();
-            String f = eq < 0 ? p : p.substring(eq + 1).trim();
-            if (name.isEmpty() || !FIELD.matcher(f).matches()) {
-                throw new IllegalArgumentException("attributes must list account fields (API names or dotted paths) or name=field,"
-                        + " comma-separated, such as Type,employees=NumberOfEmployees; got '" + p + "'");
-            }
-            if (out.putIfAbsent(name, f) != null) {
-                throw new IllegalArgumentException("attributes names '" + name + "' twice");
-            }
-        }
-        return out;
-    }
-
-    static DealKind kind(String key, String configured) {
-        String k = configured == null ? "" : configured.trim().toLowerCase(Locale.ROOT);
-        for (DealKind kind : DealKind.values()) {
-            if (kind.code().equals(k)) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException(key + " must be one of new_business, upsell, cross_sell, renewal; got '" + configured + "'");
+        return SourceSettings.namedList("attributes", configured, FIELD,
+                "attributes must list account fields (API names or dotted paths) or name=field,"
+                        + " comma-separated, such as Type,employees=NumberOfEmployees");
     }
 
     /** {@code value=kind,...}, values as written (compared without regard to case). */
@@ -373,7 +348,7 @@ public class SalesforceSource implements Source {
                         + " New Customer=new_business,Existing Customer - Upgrade=upsell; got '" + p + "'");
             }
             String value = p.substring(0, eq).trim();
-            DealKind kind = kind("kindMap (for '" + value + "')", p.substring(eq + 1));
+            DealKind kind = DealKind.parse("kindMap (for '" + value + "')", p.substring(eq + 1));
             if (!seen.add(value.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("kindMap maps '" + value + "' twice");
             }
