@@ -26,6 +26,16 @@ public interface MetricStore {
     SqlDialect dialect();
 
     /**
+     * A number that changes whenever data is committed through this store (a sync page, a batch, a
+     * source deleted), so an answer computed at one version holds for as long as the version does.
+     * Writes made behind the store's back (another program on the same database) do not change it.
+     * Negative when the store cannot tell; then nothing may be kept.
+     */
+    default long dataVersion() {
+        return -1;
+    }
+
+    /**
      * Runs one read-only query and maps every row.
      *
      * @param params further named parameters ({@code :name} in the SQL), besides {@code :from} and {@code :to}

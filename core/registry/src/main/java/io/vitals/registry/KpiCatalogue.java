@@ -11,11 +11,16 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.Grain;
@@ -31,6 +36,7 @@ import io.vitals.kpi.KpiSeries;
 import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.ShadowedKpi;
 import io.vitals.kpi.UnknownKpiException;
+import io.vitals.store.MetricStore;
 
 /**
  * The registry of installed KPIs. Every {@link Kpi} service is tracked as it is registered and
@@ -38,9 +44,51 @@ import io.vitals.kpi.UnknownKpiException;
  * offer the same id, the highest version answers (a file's version is its {@code version:} field,
  * 0.0.0 without one), then the newest (bundle install time or file time); the others are listed
  * as shadowed and come back when the winner goes. Files that failed to load are tracked too.
+ *
+ * <p>Answers are kept (see {@link KeptResults}) while the store's data version stays the same: a
+ * KPI's answer depends only on the data, its parameters and the question.
  */
-@Component(service = KpiRegistry.class, immediate = true)
+@Component(service = KpiRegistry.class, immediate = true, configurationPid = KpiCatalogue.PID)
+@Designate(ocd = KpiCatalogue.Config.class)
 public class KpiCatalogue implements KpiRegistry {
+
+    static final String PID = "vitals.registry";
+
+    @ObjectClassDefinition(name = "Vitals KPI registry")
+    public @interface Config {
+        @AttributeDefinition(description = "How many computed answers (a KPI for a period and segment, or a series) to keep"
+                + " until the data changes; 0 computes every question afresh.", min = "0")
+        int keptResults() default KEPT_RESULTS;
+    }
+
+    static final int KEPT_RESULTS = 2000;
+
+    private volatile KeptResults kept = new KeptResults(KEPT_RESULTS);
+
+    private volatile MetricStore store;
+
+    public KpiCatalogue() {
+    }
+
+    @Activate
+    @Modified
+    void configure(Config config) {
+        kept = new KeptResults(config.keptResults());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindStore(MetricStore store) {
+        this.store = store;
+        kept.clear();
+    }
+
+    void unbindStore(MetricStore store) {
+        if (this.store == store) {
+            this.store = null;
+        }
+        kept.clear();
+    }
 
     /** A service property a KPI may set to say where it came from when that is not its bundle (a file). */
     public static final String ORIGIN_PROPERTY = Kpi.ORIGIN_PROPERTY;
@@ -78,7 +126,7 @@ public class KpiCatalogue implements KpiRegistry {
     }
 
     void removeKpi(ServiceReference<Kpi> reference) {
-        entries.remove(reference);
+        entries.remove(reference); // its kept answers are keyed by its service id: never asked for again, they age out
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -134,19 +182,36 @@ public class KpiCatalogue implements KpiRegistry {
         return winner(id).map(Entry::info);
     }
 
+    private Entry entry(String id) {
+        return winner(id).orElseThrow(() -> new UnknownKpiException(id, list().stream().map(KpiInfo::id).sorted().toList()));
+    }
+
     private Kpi require(String id) {
-        return winner(id).map(Entry::kpi)
-                .orElseThrow(() -> new UnknownKpiException(id, list().stream().map(KpiInfo::id).sorted().toList()));
+        return entry(id).kpi();
+    }
+
+    /** The store's data version; read before computing, so data committed meanwhile makes the next question a new one. */
+    private long dataVersion() {
+        MetricStore s = store;
+        try {
+            return s == null ? -1 : s.dataVersion();
+        } catch (RuntimeException e) {
+            return -1; // a store that cannot say keeps nothing
+        }
     }
 
     @Override
     public KpiResult compute(String id, KpiQuery query) {
-        return require(id).compute(query);
+        Entry e = entry(id);
+        KeptResults.Key key = new KeptResults.Key(e.serviceId(), e.kpi().definition(), query, dataVersion());
+        return kept.get(key, () -> e.kpi().compute(query));
     }
 
     @Override
     public KpiSeries series(String id, KpiQuery query, Grain grain) {
-        return require(id).series(query, grain);
+        Entry e = entry(id);
+        KeptResults.Key key = new KeptResults.Key(e.serviceId(), e.kpi().definition(), java.util.List.of(query, grain), dataVersion());
+        return kept.get(key, () -> e.kpi().series(query, grain));
     }
 
     @Override

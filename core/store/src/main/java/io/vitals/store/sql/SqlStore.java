@@ -283,6 +283,11 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     // ---- writing, for sources
 
     @Override
+    public long dataVersion() {
+        return dataVersion.get();
+    }
+
+    @Override
     public Batch batch() {
         try {
             return new BatchWriter(dialect.open(url, false), dialect, dataVersion::incrementAndGet);

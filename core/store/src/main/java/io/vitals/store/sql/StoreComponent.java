@@ -169,6 +169,10 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
             List<KpiTable.Column> columns, DrillDown order) {
         return store().table(name, title, sql, query, params, columns, order);
     }
+    @Override public long dataVersion() {
+        SqlStore s = store;
+        return s == null ? -1 : s.dataVersion();
+    }
     @Override public SortedSet<String> segmentKeys() { return store().segmentKeys(); }
     @Override public java.util.SortedMap<String, List<String>> values() { return store().segmentValues(); }
     @Override public List<String> prepare(String sql, Map<String, ?> params) { return store().prepare(sql, params); }

@@ -1,0 +1,196 @@
+package io.vitals.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+
+import io.vitals.kpi.Category;
+import io.vitals.kpi.Direction;
+import io.vitals.kpi.Grain;
+import io.vitals.kpi.Kpi;
+import io.vitals.kpi.KpiDefinition;
+import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.KpiResult;
+import io.vitals.kpi.Period;
+import io.vitals.kpi.Segment;
+import io.vitals.kpi.Unit;
+import io.vitals.store.MetricStore;
+
+/** Answers are kept while the data, the KPI and the question stay the same, and never longer. */
+class KpiCatalogueTest {
+
+    /** Counts its computations; its answer is the number of the computation, so a kept one is recognisable. */
+    static final class CountingKpi implements Kpi {
+        final AtomicInteger computed = new AtomicInteger();
+        volatile String threshold = "9";
+        volatile boolean failing;
+
+        @Override
+        public KpiDefinition definition() {
+            return KpiDefinition.builder("counted").name("Counted").category(Category.ENGAGEMENT).unit(Unit.COUNT)
+                    .direction(Direction.HIGHER_IS_BETTER).parameter("threshold", threshold, "9", "a setting").build();
+        }
+
+        @Override
+        public KpiResult compute(KpiQuery query) {
+            int n = computed.incrementAndGet();
+            if (failing) {
+                throw new IllegalStateException("the database is down");
+            }
+            return KpiResult.value(n, n);
+        }
+    }
+
+    final AtomicLong version = new AtomicLong(7);
+    final MetricStore store = (MetricStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MetricStore.class},
+            (proxy, method, args) -> switch (method.getName()) {
+                case "dataVersion" -> version.get();
+                case "hashCode" -> 1;
+                case "equals" -> proxy == args[0];
+                default -> throw new UnsupportedOperationException(method.getName());
+            });
+    final CountingKpi kpi = new CountingKpi();
+    final KpiCatalogue registry = new KpiCatalogue();
+    final KpiQuery october = new KpiQuery(Period.parse("2026-10-01", "2026-11-01"), Segment.ALL);
+
+    @SuppressWarnings("unchecked")
+    static ServiceReference<Kpi> reference(long serviceId) {
+        Map<String, Object> properties = Map.of(Constants.SERVICE_ID, serviceId);
+        return (ServiceReference<Kpi>) Proxy.newProxyInstance(KpiCatalogueTest.class.getClassLoader(),
+                new Class<?>[] {ServiceReference.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getProperty" -> properties.get(args[0]);
+                    case "getBundle" -> null;
+                    case "hashCode" -> (int) serviceId;
+                    case "equals" -> proxy == args[0];
+                    case "compareTo" -> 0;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @BeforeEach
+    void register() {
+        registry.addKpi(reference(1), kpi);
+        registry.bindStore(store);
+    }
+
+    @Test
+    void theSameQuestionOverTheSameDataIsAnsweredOnce() {
+        KpiResult first = registry.compute("counted", october);
+        assertSame(first, registry.compute("counted", october));
+        assertEquals(1, kpi.computed.get());
+        assertEquals(1.0, first.value());
+    }
+
+    @Test
+    void committedDataMakesItANewQuestion() {
+        registry.compute("counted", october);
+        version.incrementAndGet();
+        assertEquals(2.0, registry.compute("counted", october).value());
+        assertEquals(2.0, registry.compute("counted", october).value());
+    }
+
+    @Test
+    void anotherPeriodSegmentOrGrainIsAnotherQuestion() {
+        registry.compute("counted", october);
+        registry.compute("counted", new KpiQuery(Period.parse("2026-09-01", "2026-10-01"), Segment.ALL));
+        registry.compute("counted", new KpiQuery(october.period(), Segment.parse(java.util.List.of("plan=pro"))));
+        assertEquals(3, kpi.computed.get());
+        // a series by week asks each week once (5 buckets in October), then keeps the series
+        registry.series("counted", october, Grain.WEEK);
+        int afterSeries = kpi.computed.get();
+        registry.series("counted", october, Grain.WEEK);
+        assertEquals(afterSeries, kpi.computed.get());
+        registry.series("counted", october, Grain.DAY);
+        assertEquals(afterSeries + 31, kpi.computed.get());
+    }
+
+    @Test
+    void aReconfiguredKpiIsAskedAfresh() {
+        registry.compute("counted", october);
+        kpi.threshold = "8";
+        assertEquals(2.0, registry.compute("counted", october).value());
+    }
+
+    @Test
+    void failuresAreNotKept() {
+        kpi.failing = true;
+        assertThrows(IllegalStateException.class, () -> registry.compute("counted", october));
+        kpi.failing = false;
+        assertEquals(2.0, registry.compute("counted", october).value());
+    }
+
+    @Test
+    void nothingIsKeptWithoutAStoreOrWhenSwitchedOff() {
+        registry.unbindStore(store);
+        registry.compute("counted", october);
+        registry.compute("counted", october);
+        assertEquals(2, kpi.computed.get());
+
+        registry.bindStore(store);
+        registry.configure(config(0));
+        registry.compute("counted", october);
+        registry.compute("counted", october);
+        assertEquals(4, kpi.computed.get());
+    }
+
+    @Test
+    void aStoreThatCannotTellKeepsNothing() {
+        version.set(-1);
+        registry.compute("counted", october);
+        registry.compute("counted", october);
+        assertEquals(2, kpi.computed.get());
+    }
+
+    @Test
+    void theLeastRecentlyUsedAnswerGoesFirst() {
+        registry.configure(config(2));
+        KpiQuery september = new KpiQuery(Period.parse("2026-09-01", "2026-10-01"), Segment.ALL);
+        KpiQuery august = new KpiQuery(Period.parse("2026-08-01", "2026-09-01"), Segment.ALL);
+        registry.compute("counted", october);
+        registry.compute("counted", september);
+        registry.compute("counted", october); // october used last: september goes when august comes
+        registry.compute("counted", august);
+        assertEquals(3, kpi.computed.get());
+        registry.compute("counted", october);
+        assertEquals(3, kpi.computed.get());
+        registry.compute("counted", september);
+        assertEquals(4, kpi.computed.get());
+    }
+
+    @Test
+    void aKpiGoneTakesItsAnswersWithIt() {
+        registry.compute("counted", october);
+        ServiceReference<Kpi> second = reference(2);
+        CountingKpi newer = new CountingKpi();
+        registry.addKpi(second, newer); // the same id, registered later: it answers now
+        assertEquals(1.0, registry.compute("counted", october).value());
+        assertEquals(1, newer.computed.get());
+        registry.removeKpi(second);
+        registry.compute("counted", october);
+        assertEquals(1, kpi.computed.get(), "the first KPI's answer is still right for it");
+    }
+
+    static KpiCatalogue.Config config(int kept) {
+        return new KpiCatalogue.Config() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return KpiCatalogue.Config.class;
+            }
+
+            @Override
+            public int keptResults() {
+                return kept;
+            }
+        };
+    }
+}
