@@ -59,8 +59,14 @@ class ReporterTest {
             }
             return answers.get(id).getOrDefault(query.period(), KpiResult.noData("nothing then"));
         }
-        @Override public KpiSeries series(String id, KpiQuery query, Grain grain) { throw new UnsupportedOperationException("the report never asks for this"); }
-        @Override public KpiTable customers(String id, KpiQuery query, DrillDown d) { throw new UnsupportedOperationException("the report never asks for this"); }
+        @Override public KpiSeries series(String id, KpiQuery query, Grain grain) {
+            return new KpiSeries(grain, grain.buckets(query.period()).stream()
+                    .map(bucket -> new KpiSeries.Point(bucket, compute(id, query.withPeriod(bucket)))).toList());
+        }
+        @Override public KpiTable customers(String id, KpiQuery query, DrillDown d) {
+            // as the registry answers for a KPI without a drill-down; none of these has one
+            throw new io.vitals.kpi.InvalidQueryException("KPI '" + id + "' has no drill-down to customers");
+        }
         @Override public List<io.vitals.kpi.ShadowedKpi> shadowed() { return List.of(); }
         @Override public List<io.vitals.kpi.KpiProblem> problems() { return List.of(); }
     }
