@@ -291,7 +291,7 @@ public final class Benchmark {
         // Second pass, not tracing: Vitals' own times.
         Map<String, Double> ours = new TreeMap<>();
         double report;
-        long peakHeap = 0;
+        peakHeap = 0;
         try (VitalsRuntime vitals = VitalsRuntime.home(home).property("vitals.today", TODAY.toString())
                 .settleTimeout(Duration.ofMinutes(5)).start()) {
             System.gc();
@@ -304,24 +304,12 @@ public final class Benchmark {
                     if (i > 0) {
                         times.add(took);
                     }
-                    peakHeap = Math.max(peakHeap, Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+                    noteHeap();
                 }
                 ours.put(id, Stats.median(times));
             }
-            String command = "kpi:report --from " + MONTH.from() + " --to " + MONTH.to();
-            List<Double> times = new ArrayList<>();
-            for (int i = 0; i <= runs; i++) {
-                long started = System.nanoTime();
-                CommandOutcome out = vitals.execute(command);
-                double took = (System.nanoTime() - started) / 1e6;
-                if (!out.succeeded()) {
-                    throw new IllegalStateException(command + " failed: " + out.failureMessage());
-                }
-                if (i > 0) {
-                    times.add(took);
-                }
-                peakHeap = Math.max(peakHeap, Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
-            }
+            List<Double> times = reportTimes(vitals, this::noteHeap);
+            times.remove(0); // the warm-up
             report = Stats.median(times);
             if (hotDeployHere) {
                 hotDeploy(vitals, home, size);
@@ -333,16 +321,7 @@ public final class Benchmark {
         double firstAsked;
         try (VitalsRuntime vitals = VitalsRuntime.home(home).property("vitals.today", TODAY.toString())
                 .settleTimeout(Duration.ofMinutes(5)).start()) {
-            String command = "kpi:report --from " + MONTH.from() + " --to " + MONTH.to();
-            List<Double> times = new ArrayList<>();
-            for (int i = 0; i <= runs; i++) {
-                long started = System.nanoTime();
-                CommandOutcome out = vitals.execute(command);
-                times.add((System.nanoTime() - started) / 1e6);
-                if (!out.succeeded()) {
-                    throw new IllegalStateException(command + " failed: " + out.failureMessage());
-                }
-            }
+            List<Double> times = reportTimes(vitals, () -> { });
             firstAsked = times.remove(0);
             kept = Stats.median(times);
         }
@@ -390,6 +369,29 @@ public final class Benchmark {
         md.line(String.format(Locale.ROOT, "| peak RSS of that process (-Xmx256m) | %,d MB | | |", rss.peakKb() / 1024));
         md.line(String.format(Locale.ROOT, "| peak heap in use in the benchmark JVM (-Xmx%dm) while computing | %,d MB | | |",
                 Runtime.getRuntime().maxMemory() / 1024 / 1024, peakHeap / 1024 / 1024)).line();
+    }
+
+    /** The most heap in use seen while the KPIs of one dataset computed. */
+    private long peakHeap;
+
+    private void noteHeap() {
+        peakHeap = Math.max(peakHeap, Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+    }
+
+    /** {@code kpi:report} for the month, once and then {@code runs} times more: every time, in milliseconds. */
+    private List<Double> reportTimes(VitalsRuntime vitals, Runnable afterEach) {
+        String command = "kpi:report --from " + MONTH.from() + " --to " + MONTH.to();
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i <= runs; i++) {
+            long started = System.nanoTime();
+            CommandOutcome out = vitals.execute(command);
+            times.add((System.nanoTime() - started) / 1e6);
+            if (!out.succeeded()) {
+                throw new IllegalStateException(command + " failed: " + out.failureMessage());
+            }
+            afterEach.run();
+        }
+        return times;
     }
 
     private void hotDeploy(VitalsRuntime vitals, Path home, Size size) throws IOException {

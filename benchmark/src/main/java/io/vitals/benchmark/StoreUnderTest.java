@@ -18,9 +18,6 @@ import java.util.regex.Pattern;
  */
 abstract class StoreUnderTest {
 
-    /** "SQLite" or "PostgreSQL". */
-    abstract String label();
-
     /** The baseline tool, as the report names it. */
     abstract String shell();
 
@@ -104,8 +101,6 @@ abstract class StoreUnderTest {
 
         private static final Pattern RUN_TIME = Pattern.compile("^Run Time: real ([0-9.]+)", Pattern.MULTILINE);
 
-        @Override String label() { return "SQLite"; }
-
         @Override String shell() { return "the sqlite3 shell on the same file with `.timer on` (millisecond resolution)"; }
 
         @Override String versions(Path dist) throws IOException, InterruptedException {
@@ -171,8 +166,6 @@ abstract class StoreUnderTest {
             this.server = URI.create(url.substring("jdbc:".length()));
             this.user = System.getenv().getOrDefault("PGUSER", System.getProperty("user.name"));
         }
-
-        @Override String label() { return "PostgreSQL"; }
 
         @Override String shell() { return "psql on the same schema with `\\timing on`"; }
 

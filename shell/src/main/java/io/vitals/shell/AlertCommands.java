@@ -149,6 +149,9 @@ public class AlertCommands {
         if (a == null) {
             return;
         }
+        if (a.format == Format.csv) {
+            throw new CommandError("alert:rules answers text or json, not csv");
+        }
         List<AlertRuleStatus> rules = alerts.rules();
         if (a.format == Format.json) {
             System.out.println(Json.write(Json.alertRules(rules)));

@@ -103,6 +103,7 @@ public class AlertEngine implements AlertBook, SyncObserver {
      * lasted QUIET_RETRIES tries (about 15 seconds), so a start, when the KPIs come last, is quiet.
      */
     private static final int RETRIES = 14;
+    private static final RetryPolicy EVALUATION_RETRY = new RetryPolicy(RETRIES + 1, Duration.ofSeconds(1), Duration.ofSeconds(30));
     private static final int QUIET_RETRIES = 4;
     private final Map<String, Integer> retries = new ConcurrentHashMap<>();
     private final Map<String, String> warned = new ConcurrentHashMap<>();
@@ -269,7 +270,7 @@ public class AlertEngine implements AlertBook, SyncObserver {
         }
         if (spec.problem() == null && tries <= RETRIES) {
             try {
-                evaluations.schedule(() -> evaluate(spec), Math.min(30, 1L << Math.min(5, tries - 1)), TimeUnit.SECONDS);
+                evaluations.schedule(() -> evaluate(spec), EVALUATION_RETRY.backoff(tries).toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // shutting down
             }

@@ -154,6 +154,10 @@ final class Alerting {
                         message, now, null, deliveries(rule, now));
                 Map<String, String> own = new HashMap<>();
                 own.put(customer, changes.remove(customer));
+                if (first) {
+                    // the rule has looked, with this alert: a retry after a failed write must not alert it again
+                    own.put(RULE, "SEEN");
+                }
                 alerts.add(record(rule, alert, own));
             }
         } else {
@@ -187,18 +191,10 @@ final class Alerting {
     static String message(AlertRule.Spec rule, KpiInfo info, Period period, Target target, Double value, String from, String to) {
         String what = rule.kpi() + (rule.segment().isAll() ? "" : " (" + rule.segment() + ")");
         String now = to.toLowerCase(Locale.ROOT);
-        String verb = rank(to) < rank(from) && to.equals("GREEN") ? " is back to " : " is ";
+        String verb = to.equals("GREEN") ? " is back to " : " is "; // an alert is a change, so green is always a way back
         return what + verb + now + ": " + Messages.number(value) + " against a target of " + Messages.number(target.target())
                 + " (warning " + Messages.number(target.warningLevel(info.definition().direction())) + "), was "
                 + from.toLowerCase(Locale.ROOT) + "; rule " + rule.name() + ", " + range(period);
-    }
-
-    private static int rank(String status) {
-        return switch (status) {
-            case "YELLOW" -> 1;
-            case "RED" -> 2;
-            default -> 0;
-        };
     }
 
     static String range(Period p) {

@@ -1,7 +1,5 @@
 package io.vitals.alerts;
 
-import java.time.format.DateTimeFormatter;
-import java.time.ZoneOffset;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,7 +12,6 @@ import io.vitals.alert.Alert;
 final class Messages {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private Messages() {
     }
@@ -76,7 +73,4 @@ final class Messages {
         };
     }
 
-    static String when(java.time.Instant at) {
-        return at == null ? "" : WHEN.format(at);
-    }
 }

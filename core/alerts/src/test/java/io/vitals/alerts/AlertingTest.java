@@ -180,4 +180,24 @@ class AlertingTest {
         assertEquals(List.of(), alerting.evaluate(red).raised());
         assertEquals(4, store.all().size());
     }
+
+    @Test
+    void aFirstLookCutShortByTheStoreDoesNotAlertTheSameCustomerTwice() {
+        AlertRule.Spec red = customers("red", 1, 5);
+        Map<String, String> now = new LinkedHashMap<>();
+        kpis.subsets.put("red", now);
+        now.put("c1", "Acme");
+        now.put("c2", "Birch");
+        store.failAtRecord = 2; // the first alert is recorded, the second write fails
+        try {
+            alerting.evaluate(red);
+        } catch (IllegalStateException expected) {
+            // the evaluation is retried
+        }
+        assertEquals(List.of("c1"), store.all().stream().map(Alert::customerId).toList());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of("c2"), alerting.evaluate(red).raised().stream().map(Alert::customerId).toList(),
+                "the retry alerts only the customer whose alert was not recorded");
+        assertEquals(List.of("c1", "c2"), store.all().stream().map(Alert::customerId).sorted().toList());
+    }
 }

@@ -16,6 +16,11 @@ import io.vitals.store.AlertStore;
 /** The store's alert tables in memory, for tests of the rules (the SQL tables have their own test in the store). */
 final class MemoryAlertStore implements AlertStore {
 
+    /** The recordAlert call (counting from 1) that fails, as a store failing mid-evaluation would; 0: none. */
+    int failAtRecord;
+    private int records;
+
+
     private final Map<String, Map<String, String>> states = new HashMap<>();
     private final Map<Long, Alert> alerts = new LinkedHashMap<>();
     private long next = 1;
@@ -39,6 +44,9 @@ final class MemoryAlertStore implements AlertStore {
 
     @Override
     public synchronized Alert recordAlert(Alert alert, String rule, Map<String, String> changes) {
+        if (++records == failAtRecord) {
+            throw new IllegalStateException("the disk is full");
+        }
         Alert recorded = alert.withId(next++);
         alerts.put(recorded.id(), recorded);
         saveAlertStates(rule, changes);

@@ -26,9 +26,9 @@ public interface MetricStore {
     SqlDialect dialect();
 
     /**
-     * A number that changes whenever data is committed through this store (a sync page, a batch, a
-     * source deleted), so an answer computed at one version holds for as long as the version does.
-     * Writes made behind the store's back (another program on the same database) do not change it.
+     * A number that changes whenever data is committed through a Vitals store on this database (a
+     * sync page, a batch, a source deleted; in this process or another), so an answer computed at one
+     * version holds for as long as the version does. Writes by other programs do not change it.
      * Negative when the store cannot tell; then nothing may be kept.
      */
     default long dataVersion() {

@@ -20,8 +20,6 @@ final class KeptResults {
 
     private final int capacity;
     private final Map<Key, Object> answers;
-    private long hits;
-    private long misses;
 
     KeptResults(int capacity) {
         this.capacity = Math.max(0, capacity);
@@ -45,10 +43,8 @@ final class KeptResults {
         synchronized (this) {
             Object kept = answers.get(key);
             if (kept != null) {
-                hits++;
                 return (T) kept;
             }
-            misses++;
         }
         T answer = compute.get();
         synchronized (this) {
@@ -59,17 +55,5 @@ final class KeptResults {
 
     synchronized void clear() {
         answers.clear();
-    }
-
-    synchronized int size() {
-        return answers.size();
-    }
-
-    synchronized long hits() {
-        return hits;
-    }
-
-    synchronized long misses() {
-        return misses;
     }
 }

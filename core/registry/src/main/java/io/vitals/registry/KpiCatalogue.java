@@ -94,13 +94,9 @@ public class KpiCatalogue implements KpiRegistry {
     public static final String ORIGIN_PROPERTY = Kpi.ORIGIN_PROPERTY;
 
     /** The definition is read on every use: a KPI reconfigured through ConfigAdmin describes its new parameters. */
-    private record Entry(Kpi kpi, String origin, Version version, String shown, long modified, long serviceId) {
+    private record Entry(Kpi kpi, String id, String origin, Version version, String shown, long modified, long serviceId) {
         KpiInfo info() {
             return new KpiInfo(kpi.definition(), origin, shown);
-        }
-
-        String id() {
-            return kpi.definition().id();
         }
     }
 
@@ -122,7 +118,9 @@ public class KpiCatalogue implements KpiRegistry {
         String shown = origin != null && fileVersion == null
                 ? java.time.Instant.ofEpochMilli(time).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()
                 : version.toString();
-        entries.put(reference, new Entry(kpi, from, version, shown, time, (Long) reference.getProperty(Constants.SERVICE_ID)));
+        // an id is fixed for the life of the service (a new id is a new registration); read it once
+        entries.put(reference, new Entry(kpi, kpi.definition().id(), from, version, shown, time,
+                (Long) reference.getProperty(Constants.SERVICE_ID)));
     }
 
     void removeKpi(ServiceReference<Kpi> reference) {

@@ -106,8 +106,9 @@ public class Reporter implements KpiReporter {
             Double change = now.hasValue() && then.hasValue() ? now.value() - then.value() : null;
             TargetStatus status = target.map(t -> t.status(now.value(), info.definition().direction())).orElse(TargetStatus.NONE);
             return new KpiReport.Line(info, now, then, change, target.orElse(null), status, null);
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
+        } catch (RuntimeException e) {
+            // a failed computation (CompletionException around its cause) or a KPI that answered nothing
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().lines().findFirst().orElse("");
             return new KpiReport.Line(info, null, null, null, target.orElse(null), TargetStatus.NONE, message);
         }

@@ -130,6 +130,7 @@ final class BatchWriter implements DataWriter.Batch {
                 flush(table);
             }
             dialect.afterExplicitIds(connection, statements.keySet().stream().filter(RecordTable::hasId).map(t -> t.table).toList());
+            SqlStore.moveDataVersion(connection);
             connection.commit();
             onCommit.run();
         } catch (SQLException e) {

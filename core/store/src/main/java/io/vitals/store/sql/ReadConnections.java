@@ -21,6 +21,7 @@ final class ReadConnections implements ConnectionFactory, AutoCloseable {
     private final BlockingQueue<Connection> idle;
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
+    private volatile long lastReturned = System.nanoTime();
 
     ReadConnections(StoreDialect dialect, String url, int size) {
         this.dialect = dialect;
@@ -47,20 +48,47 @@ final class ReadConnections implements ConnectionFactory, AutoCloseable {
             }
         }
         open.decrementAndGet();
-        try {
-            c = idle.poll(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while waiting for a store connection", e);
+        // Wait as long as connections keep coming back (a report queues more computations than there
+        // are connections, and on a large store each may take a while); give up when none has for 60 s.
+        while (true) {
+            try {
+                c = idle.poll(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for a store connection", e);
+            }
+            if (c != null) {
+                return c;
+            }
+            if (closed || System.nanoTime() - lastReturned > TimeUnit.SECONDS.toNanos(60)) {
+                throw new SQLException("no store connection came back within 60 s");
+            }
         }
-        if (c == null) {
-            throw new SQLException("no store connection became free within 60 s");
-        }
-        return c;
+    }
+
+    /** A pooled connection for code that closes what it opens: closing it gives it back to the pool. */
+    Connection lend() throws SQLException {
+        Connection pooled = openConnection();
+        java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        if (returned.compareAndSet(false, true)) {
+                            closeConnection(pooled);
+                        }
+                        return null;
+                    }
+                    try {
+                        return method.invoke(pooled, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Override
     public void closeConnection(Connection connection) throws SQLException {
+        lastReturned = System.nanoTime();
         if (closed || connection.isClosed()) {
             connection.close();
             open.decrementAndGet();

@@ -53,8 +53,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     private volatile StatementTrace trace;
     private final int migrationsApplied;
     private final AlertTables alerts;
-    /** Bumped on every commit, so caches of what the data holds know when to forget. */
-    private final AtomicLong dataVersion = new AtomicLong();
+    /** This process's own commits, for the store's small caches of attribute names and checked segments. */
+    private final AtomicLong ownCommits = new AtomicLong();
     private volatile CachedNames attributeNames = new CachedNames(-1, Set.of());
     private final Map<Segment, Long> segmentsChecked = new ConcurrentHashMap<>();
 
@@ -81,7 +81,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         this.jdbi = Jdbi.create(reads);
         this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
         this.scope = new SegmentScope(dialect);
-        this.alerts = new AlertTables(readOnly -> dialect.open(url, readOnly));
+        this.alerts = new AlertTables(readOnly -> readOnly ? reads.lend() : dialect.open(url, false));
     }
 
     /** Opens (creating and migrating if needed) the store at a JDBC URL. */
@@ -226,7 +226,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     private Set<String> attributeNames() {
         CachedNames cached = attributeNames;
-        long version = dataVersion.get();
+        long version = ownCommits.get();
         if (cached.version() != version) {
             List<String> found = jdbi.withHandle(h -> h.createQuery(
                     "SELECT DISTINCT name FROM customer_attributes").mapTo(String.class).list());
@@ -239,7 +239,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     /** A segment no customer is in is almost always a typo: say so, with the values that exist. */
     private void requireCustomersIn(Segment segment) {
-        if (segment.isAll() || Long.valueOf(dataVersion.get()).equals(segmentsChecked.get(segment))) {
+        if (segment.isAll() || Long.valueOf(ownCommits.get()).equals(segmentsChecked.get(segment))) {
             return;
         }
         Map<String, Object> params = new HashMap<>();
@@ -253,7 +253,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             }
             throw new InvalidQueryException("no customers match the segment " + segment + hint);
         }
-        segmentsChecked.put(segment, dataVersion.get());
+        segmentsChecked.put(segment, ownCommits.get());
     }
 
     /** Every segment key with the values customers have (at most {@link Segments#MAX_VALUES}, then "..."). */
@@ -282,15 +282,25 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     // ---- writing, for sources
 
+    /** The version row of migration 005: every process writing this database moves it, so every one sees the change. */
     @Override
     public long dataVersion() {
-        return dataVersion.get();
+        return jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(version), 0) FROM store_version").mapTo(Long.class).one());
+    }
+
+    /** Moves the data version inside the caller's write transaction, so it commits (or not) with the records. */
+    static void moveDataVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            // an upsert, so a version row someone removed comes back rather than the version standing still
+            st.executeUpdate("INSERT INTO store_version (id, version) VALUES (1, 1)"
+                    + " ON CONFLICT (id) DO UPDATE SET version = store_version.version + 1");
+        }
     }
 
     @Override
     public Batch batch() {
         try {
-            return new BatchWriter(dialect.open(url, false), dialect, dataVersion::incrementAndGet);
+            return new BatchWriter(dialect.open(url, false), dialect, ownCommits::incrementAndGet);
         } catch (SQLException e) {
             throw new StoreException("cannot open a write transaction: " + e.getMessage(), e);
         }
@@ -311,8 +321,9 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
                     ps.executeUpdate();
                 }
             }
+            moveDataVersion(c);
             c.commit();
-            dataVersion.incrementAndGet();
+            ownCommits.incrementAndGet();
         } catch (SQLException e) {
             throw new StoreException("cannot delete the records of source " + source + ": " + e.getMessage(), e);
         }
@@ -348,7 +359,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             ps.setString(1, key);
             ps.setString(2, value);
             ps.executeUpdate();
-            dataVersion.incrementAndGet();
+            ownCommits.incrementAndGet();
         } catch (SQLException e) {
             throw new StoreException("cannot write store metadata: " + e.getMessage(), e);
         }
@@ -369,8 +380,9 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             PageWriter writer = new PageWriter(c, dialect, source);
             try {
                 PageCounts counts = writer.write(page);
+                moveDataVersion(c);
                 c.commit();
-                dataVersion.incrementAndGet();
+                ownCommits.incrementAndGet();
                 return counts;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

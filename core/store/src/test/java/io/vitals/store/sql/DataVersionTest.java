@@ -69,4 +69,16 @@ class DataVersionTest {
         store.deleteSource("crm");
         assertNotEquals(afterPage, store.dataVersion());
     }
+
+    @Test
+    void movesForEveryProcessOnTheDatabaseWhenAnotherWrites() {
+        long before = store.dataVersion();
+        SqlStore other = SqlStore.open(url, 1); // as a one-shot bin/vitals beside a serving one
+        try {
+            other.write("crm", new SourcePage().customer(customer("d"), "d"));
+        } finally {
+            other.close();
+        }
+        assertNotEquals(before, store.dataVersion());
+    }
 }
