@@ -15,10 +15,17 @@ import io.vitals.kpi.KpiTable;
  *
  * <p>The SQL names the canonical tables ({@code customers}, {@code subscriptions},
  * {@code survey_responses}, ...). The store binds {@code :from} and {@code :to} to the query's
- * period as epoch seconds (UTC midnight of each day) and applies the query's segment itself: every
+ * period as epoch seconds (UTC midnight of each day), {@code :fromDay} and {@code :toDay} to the same
+ * days as UTC day numbers (days since 1970-01-01), and applies the query's segment itself: every
  * canonical table the SQL names is restricted to the segment's customers, so KPI SQL never
  * mentions segments. Timestamps in the store are epoch seconds; money is in cents of the store's
  * one currency.
+ *
+ * <p>{@code usage_events} is indexed on its UTC day, written exactly {@code occurred_at / 86400}, then
+ * customer, user and event: a KPI that filters a period with {@code occurred_at / 86400 >= :fromDay
+ * AND occurred_at / 86400 < :toDay} and counts distinct (user, day) pairs or distinct users reads
+ * them in that order. {@code tickets} is indexed on {@code resolved_at}: tickets open at a moment
+ * are read fastest as {@code resolved_at IS NULL} and {@code resolved_at >= t}, each on its own.
  */
 @ProviderType
 public interface MetricStore {

@@ -142,6 +142,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         Map<String, Object> bound = new HashMap<>(params);
         bound.put("from", StoreTime.epochSeconds(query.period().from()));
         bound.put("to", StoreTime.epochSeconds(query.period().to()));
+        bound.put("fromDay", query.period().from().toEpochDay());
+        bound.put("toDay", query.period().to().toEpochDay());
         requireCustomersIn(query.segment());
         String scoped = scope.apply(sql, query.segment(), bound, attributeNames());
         StatementTrace t = trace;
@@ -203,6 +205,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         Map<String, Object> bound = new HashMap<>(params);
         bound.put("from", 0L);
         bound.put("to", 0L);
+        bound.put("fromDay", 0L);
+        bound.put("toDay", 0L);
         try {
             // LIMIT 0 makes the database plan the query and name its columns without reading a row.
             return jdbi.withHandle(h -> h.createQuery("SELECT * FROM (\n" + sql + "\n) vitals_probe LIMIT 0").bindMap(bound)

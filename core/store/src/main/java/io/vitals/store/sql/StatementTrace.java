@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Appends every KPI query the store runs, as it ran (segment scope applied, parameters bound), to
@@ -31,9 +32,14 @@ final class StatementTrace {
 
     synchronized void record(String sql, Map<String, Object> params) {
         StringBuilder script = new StringBuilder(shell == Shell.SQLITE3 ? ".parameter clear\n" : "");
-        new TreeMap<>(params).forEach((name, value) -> script.append(shell == Shell.SQLITE3
-                ? ".parameter set :" + name + " " + literal(value)
-                : "\\set " + name + " " + psqlLiteral(value)).append('\n'));
+        // only what the statement names: the store binds :from, :to, :fromDay and :toDay to every query
+        new TreeMap<>(params).entrySet().stream().filter(p -> names(sql, p.getKey())).forEach(p -> {
+            String name = p.getKey();
+            Object value = p.getValue();
+            script.append(shell == Shell.SQLITE3
+                    ? ".parameter set :" + name + " " + literal(value)
+                    : "\\set " + name + " " + psqlLiteral(value)).append('\n');
+        });
         script.append(sql.strip()).append("\n;\n");
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
@@ -41,6 +47,10 @@ final class StatementTrace {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the statement trace " + file, e);
         }
+    }
+
+    static boolean names(String sql, String parameter) {
+        return Pattern.compile(":" + Pattern.quote(parameter) + "(?![A-Za-z0-9_])").matcher(sql).find();
     }
 
     /** A value as the sqlite3 shell's {@code .parameter set} takes it: an SQL expression, quoted as one argument. */

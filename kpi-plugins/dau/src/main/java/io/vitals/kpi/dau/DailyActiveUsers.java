@@ -121,17 +121,21 @@ public class DailyActiveUsers implements Kpi {
     public KpiResult compute(KpiQuery query) {
         Settings s = settings;
         Map<String, Object> params = new HashMap<>();
-        String day = store.dialect().floor("occurred_at / 86400.0");
         // no events named: every event makes a user active
         String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
-        String sql = "WITH active_days AS (\n"
-                + "  SELECT DISTINCT customer_id, user_id, " + day + " AS day FROM usage_events\n"
-                + "  WHERE occurred_at >= :from AND occurred_at < :to" + filter + "\n"
-                + "),\n"
-                + "per_day AS (SELECT day, count(*) AS active FROM active_days GROUP BY day)\n"
-                + "SELECT (SELECT count(*) FROM active_days) AS user_days,\n"
+        // The period as UTC day numbers on the store's day index: (user, day) pairs and users come out
+        // of it in order rather than through one large temporary B-tree.
+        String inPeriod = "occurred_at / 86400 >= :fromDay AND occurred_at / 86400 < :toDay" + filter;
+        String sql = "WITH per_day AS (\n"
+                + "  SELECT day, count(*) AS active FROM (\n"
+                + "    SELECT DISTINCT occurred_at / 86400 AS day, customer_id, user_id FROM usage_events\n"
+                + "    WHERE " + inPeriod + "\n"
+                + "  ) d GROUP BY day\n"
+                + ")\n"
+                + "SELECT (SELECT coalesce(sum(active), 0) FROM per_day) AS user_days,\n"
                 + "       (SELECT max(active) FROM per_day) AS peak_dau,\n"
-                + "       (SELECT count(*) FROM (SELECT DISTINCT customer_id, user_id FROM active_days) u) AS active_users";
+                + "       (SELECT count(*) FROM (SELECT DISTINCT customer_id, user_id FROM usage_events\n"
+                + "                              WHERE " + inPeriod + ") u) AS active_users";
         Row row = store.queryRow(sql, query, params);
         long userDays = row.count("user_days");
         long activeUsers = row.count("active_users");

@@ -174,9 +174,14 @@ public class HealthScore implements Kpi {
                 nps_latest AS (
                   SELECT customer_id, max(score) AS score FROM nps_answers WHERE newest = 1 GROUP BY customer_id
                 ),
+                -- open at the end: never resolved, or resolved after it; two ranges of the store's
+                -- resolution index rather than every ticket created before the end
                 open_at_end AS (
-                  SELECT customer_id, count(*) AS open_tickets FROM tickets
-                  WHERE created_at < :to AND (resolved_at IS NULL OR resolved_at >= :to)
+                  SELECT customer_id, count(*) AS open_tickets FROM (
+                    SELECT customer_id FROM tickets WHERE resolved_at IS NULL AND created_at < :to
+                    UNION ALL
+                    SELECT customer_id FROM tickets WHERE resolved_at >= :to AND created_at < :to
+                  ) t
                   GROUP BY customer_id
                 ),
                 recent_invoices AS (

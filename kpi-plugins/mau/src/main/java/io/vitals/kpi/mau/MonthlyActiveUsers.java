@@ -25,7 +25,6 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
 import io.vitals.store.SqlLists;
-import io.vitals.store.StoreTime;
 
 /**
  * Monthly active users at the end of the period: the distinct users with a qualifying usage event
@@ -131,12 +130,13 @@ public class MonthlyActiveUsers implements Kpi {
         Settings s = settings;
         LocalDate windowFrom = query.period().to().minusDays(s.windowDays());
         Map<String, Object> params = new HashMap<>();
-        params.put("windowFrom", StoreTime.epochSeconds(windowFrom));
+        params.put("windowFromDay", windowFrom.toEpochDay());
         // no events named: every event makes a user active
         String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
+        // the window as UTC day numbers on the store's day index: users come out of it day by day in order
         String sql = "SELECT count(*) AS active_users FROM (\n"
                 + "  SELECT DISTINCT customer_id, user_id FROM usage_events\n"
-                + "  WHERE occurred_at >= :windowFrom AND occurred_at < :to" + filter + "\n"
+                + "  WHERE occurred_at / 86400 >= :windowFromDay AND occurred_at / 86400 < :toDay" + filter + "\n"
                 + ") u";
         Row row = store.queryRow(sql, query, params);
         long mau = row.count("active_users");

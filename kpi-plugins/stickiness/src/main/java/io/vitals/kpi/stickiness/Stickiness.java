@@ -25,7 +25,6 @@ import io.vitals.kpi.Unit;
 import io.vitals.store.MetricStore;
 import io.vitals.store.Row;
 import io.vitals.store.SqlLists;
-import io.vitals.store.StoreTime;
 
 /**
  * Stickiness, DAU / MAU x 100: how much of the monthly audience comes back day after day.
@@ -134,17 +133,19 @@ public class Stickiness implements Kpi {
         Settings s = settings;
         LocalDate windowFrom = query.period().to().minusDays(s.windowDays());
         Map<String, Object> params = new HashMap<>();
-        params.put("windowFrom", StoreTime.epochSeconds(windowFrom));
+        params.put("windowFromDay", windowFrom.toEpochDay());
         params.put("days", query.period().days());
         // no events named: every event makes a user active
         String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
+        // period and window as UTC day numbers on the store's day index: (user, day) pairs and users
+        // come out of it in order rather than through one large temporary B-tree
         String sql = "WITH active_days AS (\n"
-                + "  SELECT DISTINCT customer_id, user_id, " + store.dialect().floor("occurred_at / 86400.0") + " AS day\n"
-                + "  FROM usage_events WHERE occurred_at >= :from AND occurred_at < :to" + filter + "\n"
+                + "  SELECT DISTINCT occurred_at / 86400 AS day, customer_id, user_id FROM usage_events\n"
+                + "  WHERE occurred_at / 86400 >= :fromDay AND occurred_at / 86400 < :toDay" + filter + "\n"
                 + "),\n"
                 + "window_active AS (\n"
                 + "  SELECT DISTINCT customer_id, user_id FROM usage_events\n"
-                + "  WHERE occurred_at >= :windowFrom AND occurred_at < :to" + filter + "\n"
+                + "  WHERE occurred_at / 86400 >= :windowFromDay AND occurred_at / 86400 < :toDay" + filter + "\n"
                 + ")\n"
                 + "SELECT CAST((SELECT count(*) FROM active_days) AS DOUBLE PRECISION) / :days AS average_dau,\n"
                 + "       (SELECT count(*) FROM window_active) AS mau";

@@ -66,8 +66,13 @@ public class TimeToFirstValue implements Kpi {
 
     private static final String SIGNED_UP = "c.signup_at >= :from AND c.signup_at < :to";
 
-    /** A customer's value events that count: the value event, at or after its signup. */
-    private static final String VALUE_EVENT = "e.customer_id = c.id AND e.event = :valueEvent AND e.occurred_at >= c.signup_at";
+    /**
+     * A customer's value events that count: the value event, at or after its signup. Signups are in
+     * the period, so such an event is at or after its start too; saying so lets the database read
+     * usage from the period's start on instead of all of it (October on 1 M customers: 8 s to 0.5 s).
+     */
+    private static final String VALUE_EVENT = "e.customer_id = c.id AND e.event = :valueEvent"
+            + " AND e.occurred_at >= c.signup_at AND e.occurred_at >= :from";
 
     private final MetricStore store;
     private volatile Settings settings;
