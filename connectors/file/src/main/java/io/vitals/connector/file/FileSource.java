@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.osgi.framework.BundleContext;
@@ -265,9 +268,15 @@ public class FileSource implements Source {
         return file.getFileName().toString();
     }
 
+    /** Put after a file's last page: the parser is done (or failed, see its failure). */
+    private static final SourcePage PARSED = new SourcePage();
+
     /**
      * Reads one file from row {@code start}, committing a page every {@code pageSize} rows and the
-     * last with the file done. @return false when asked to stop
+     * last with the file done. The next page is parsed on a second thread while the store writes
+     * this one: parsing, mapping and checking rows take about as long as writing them (profiled on
+     * a million usage events), and each page is still committed in file order with its cursor.
+     * @return false when asked to stop
      */
     private boolean read(Path file, String name, Fingerprint fingerprint, long start, FileCursor cursor, SyncContext context)
             throws SourceException {
@@ -275,6 +284,54 @@ public class FileSource implements Source {
         if (f == null) {
             throw new SourceException("cannot tell the format of " + name + " from its extension: set format = csv or jsonl");
         }
+        BlockingQueue<SourcePage> pages = new ArrayBlockingQueue<>(1);
+        AtomicReference<SourceException> failure = new AtomicReference<>();
+        Thread parser = new Thread(() -> {
+            try {
+                parse(file, name, f, fingerprint, start, cursor, pages);
+            } catch (SourceException e) {
+                failure.set(e);
+            } catch (InterruptedException e) {
+                return; // the sync stopped taking pages
+            } catch (RuntimeException e) {
+                failure.set(new SourceException("cannot read " + name + ": " + e, 0, e));
+            }
+            try {
+                pages.put(PARSED);
+            } catch (InterruptedException e) {
+                // the sync stopped taking pages
+            }
+        }, "vitals-file-" + id);
+        parser.setDaemon(true);
+        parser.start();
+        try {
+            SourcePage page;
+            while ((page = pages.take()) != PARSED) {
+                context.commit(page);
+                if (context.stopping()) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            parser.interrupt();
+            try {
+                parser.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return true;
+    }
+
+    /** Parses the file into pages, each with the cursor after its last row, and puts them in order. */
+    private void parse(Path file, String name, Format f, Fingerprint fingerprint, long start, FileCursor cursor,
+            BlockingQueue<SourcePage> pages) throws SourceException, InterruptedException {
         SourcePage page = new SourcePage();
         long position = start;
         try (RowReader rows = open(file, name, f)) {
@@ -290,11 +347,8 @@ public class FileSource implements Source {
                     }
                     if (page.size() >= pageSize) {
                         cursor.put(name, fingerprint, position, false);
-                        context.commit(page.cursor(cursor.text()));
+                        pages.put(page.cursor(cursor.text()));
                         page = new SourcePage();
-                        if (context.stopping()) {
-                            return false;
-                        }
                     }
                 }
             }
@@ -304,8 +358,7 @@ public class FileSource implements Source {
             throw new SourceException("cannot read " + name + ": " + reason(e), 0, e);
         }
         cursor.put(name, fingerprint, position, true);
-        context.commit(page.cursor(cursor.text()));
-        return !context.stopping();
+        pages.put(page.cursor(cursor.text()));
     }
 
     private RowReader open(Path file, String name, Format f) throws IOException, RowReader.BadFile {
