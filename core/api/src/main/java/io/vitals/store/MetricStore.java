@@ -26,6 +26,7 @@ import io.vitals.kpi.KpiTable;
  * AND occurred_at / 86400 < :toDay} and counts distinct (user, day) pairs or distinct users reads
  * them in that order. {@code tickets} is indexed on {@code resolved_at}: tickets open at a moment
  * are read fastest as {@code resolved_at IS NULL} and {@code resolved_at >= t}, each on its own.
+ * {@code users} is indexed on {@code (customer_id, user_id)}.
  */
 @ProviderType
 public interface MetricStore {

@@ -19,8 +19,21 @@ final class Migrations {
     private Migrations() {
     }
 
+    /** Told once before the first pending script runs. */
+    interface Notice {
+        Notice NONE = (from, to) -> { };
+
+        /** @param from the schema version the database has (0: a new database) @param to the newest */
+        void migrating(int from, int to);
+    }
+
     /** @return the number of scripts applied */
     static int migrate(Connection connection, StoreDialect dialect) throws SQLException {
+        return migrate(connection, dialect, Notice.NONE);
+    }
+
+    /** @return the number of scripts applied */
+    static int migrate(Connection connection, StoreDialect dialect, Notice notice) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement st = connection.createStatement()) {
@@ -30,6 +43,13 @@ final class Migrations {
             try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
                 rs.next();
                 current = rs.getInt(1);
+            }
+            int newest = current;
+            while (Migrations.class.getResource(dialect.migrations() + String.format("%03d.sql", newest + 1)) != null) {
+                newest++;
+            }
+            if (newest > current) {
+                notice.migrating(current, newest);
             }
             int applied = 0;
             for (int version = current + 1; ; version++) {

@@ -66,14 +66,14 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             CanonicalTables.ALL.stream().filter(t -> !t.equals("customer_attributes")),
             java.util.stream.Stream.of("sync_cursors", "sync_rejects", "sync_runs")).toList();
 
-    private SqlStore(StoreDialect dialect, String url, int readConnections) {
+    private SqlStore(StoreDialect dialect, String url, int readConnections, Migrations.Notice notice) {
         this.dialect = dialect;
         this.url = url;
         try (Connection c = dialect.open(url, false)) {
             if (dialect instanceof PostgresDialect postgres) {
                 postgres.useSchemaOf(c);
             }
-            this.migrationsApplied = Migrations.migrate(c, dialect);
+            this.migrationsApplied = Migrations.migrate(c, dialect, notice);
         } catch (SQLException e) {
             throw new StoreException("cannot open the store at " + withoutPassword(url) + ": " + e.getMessage(), e);
         }
@@ -94,11 +94,16 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
      * with a user and password for a server database (null when the URL carries them or none is needed).
      */
     public static SqlStore open(String url, String user, String password, int readConnections) {
+        return open(url, user, password, readConnections, Migrations.Notice.NONE);
+    }
+
+    /** As {@link #open(String, String, String, int)}, telling {@code notice} before schema migrations run. */
+    static SqlStore open(String url, String user, String password, int readConnections, Migrations.Notice notice) {
         if (url.startsWith("jdbc:sqlite:")) {
-            return new SqlStore(new SqliteDialect(), url, readConnections);
+            return new SqlStore(new SqliteDialect(), url, readConnections, notice);
         }
         if (url.startsWith("jdbc:postgresql:")) {
-            return new SqlStore(new PostgresDialect(user, password), url, readConnections);
+            return new SqlStore(new PostgresDialect(user, password), url, readConnections, notice);
         }
         throw new IllegalArgumentException("unsupported store URL '" + url
                 + "'; expected jdbc:sqlite:<file> or jdbc:postgresql://<host>[:<port>]/<database>");

@@ -108,7 +108,13 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
         try {
             String password = config.password().isBlank() ? null
                     : Secret.parse("password", config.password().trim(), home).reveal();
-            SqlStore opened = SqlStore.open(url, user, password, Math.max(1, config.readConnections()));
+            SqlStore opened = SqlStore.open(url, user, password, Math.max(1, config.readConnections()), (from, to) -> {
+                if (from > 0) {
+                    // an existing store: a new index over every row can take minutes, say so on the console
+                    log.warn("Upgrading the store at {} from schema {} to {}; on a large store this can take a few minutes",
+                            SqlStore.withoutPassword(url), from, to);
+                }
+            });
             if (trace != null) {
                 opened.traceTo(trace);
                 log.info("Tracing every KPI query to {}", trace);

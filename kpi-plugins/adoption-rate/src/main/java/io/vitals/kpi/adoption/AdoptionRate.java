@@ -123,6 +123,24 @@ public class AdoptionRate implements Kpi {
 
     /** Every eligible user with its active days and distinct key features used in the period, as CTE {@code judged}. */
     private String judged(Settings s, Map<String, Object> params) {
+        return "WITH eligible AS (\n"
+                + "  SELECT DISTINCT customer_id, user_id FROM users\n"
+                + "  WHERE created_at < :to AND customer_id IN (" + SUBSCRIBED + ")\n"
+                + "),\n"
+                + activity(s, params) + ",\n"
+                + "judged AS (\n"
+                + "  SELECT e.customer_id, e.user_id, coalesce(a.active_days, 0) AS active_days,\n"
+                + "         coalesce(a.key_features, 0) AS key_features\n"
+                + "  FROM eligible e LEFT JOIN activity a ON a.customer_id = e.customer_id AND a.user_id = e.user_id\n"
+                + ")\n";
+    }
+
+    /** Customers with a subscription during the period, free ones included. */
+    private static final String SUBSCRIBED = "SELECT customer_id FROM subscriptions WHERE mrr_cents >= 0 AND "
+            + SubscriptionSql.overlapsPeriod("");
+
+    /** Each user active in the period with its active days and distinct key features, as CTE {@code activity}. */
+    private String activity(Settings s, Map<String, Object> params) {
         List<String> features = s.keyFeatureList();
         String keyFeatures = "0";
         if (!features.isEmpty()) {
@@ -130,24 +148,13 @@ public class AdoptionRate implements Kpi {
         }
         params.put("minActiveDays", s.minActiveDays());
         params.put("minKeyFeatures", s.minKeyFeatures());
-        return "WITH eligible AS (\n"
-                + "  SELECT DISTINCT customer_id, user_id FROM users\n"
-                + "  WHERE created_at < :to AND customer_id IN (\n"
-                + "    SELECT customer_id FROM subscriptions\n"
-                + "    WHERE mrr_cents >= 0 AND " + SubscriptionSql.overlapsPeriod("") + ")\n"
-                + "),\n"
-                + "activity AS (\n"
+        return "activity AS (\n"
                 + "  SELECT customer_id, user_id,\n"
                 + "         count(DISTINCT " + store.dialect().floor("occurred_at / 86400.0") + ") AS active_days,\n"
                 + "         " + keyFeatures + " AS key_features\n"
                 + "  FROM usage_events WHERE occurred_at >= :from AND occurred_at < :to\n"
                 + "  GROUP BY customer_id, user_id\n"
-                + "),\n"
-                + "judged AS (\n"
-                + "  SELECT e.customer_id, e.user_id, coalesce(a.active_days, 0) AS active_days,\n"
-                + "         coalesce(a.key_features, 0) AS key_features\n"
-                + "  FROM eligible e LEFT JOIN activity a ON a.customer_id = e.customer_id AND a.user_id = e.user_id\n"
-                + ")\n";
+                + ")";
     }
 
     private static String adopter(Settings s, String alias) {
@@ -191,8 +198,16 @@ public class AdoptionRate implements Kpi {
     public KpiResult compute(KpiQuery query) {
         Settings s = settings;
         Map<String, Object> params = new HashMap<>();
-        String sql = judged(s, params)
-                + "SELECT count(*) AS eligible_users, count(*) FILTER (WHERE " + adopter(s, "") + ") AS adopters FROM judged";
+        // Counted apart rather than from judged: eligible users stream out of the store's users-by-customer
+        // index, and an adopter (always active: minActiveDays >= 1) is looked up there, instead of joining
+        // every eligible user with every active one (1 M customers: 5.3 s to 2.8 s).
+        String sql = "WITH " + activity(s, params) + "\n"
+                + "SELECT (SELECT count(*) FROM (SELECT DISTINCT customer_id, user_id FROM users\n"
+                + "          WHERE created_at < :to AND customer_id IN (" + SUBSCRIBED + ")) e) AS eligible_users,\n"
+                + "       (SELECT count(*) FROM activity a WHERE " + adopter(s, "a.") + "\n"
+                + "          AND EXISTS (SELECT 1 FROM users u WHERE u.customer_id = a.customer_id AND u.user_id = a.user_id\n"
+                + "                        AND u.created_at < :to)\n"
+                + "          AND a.customer_id IN (" + SUBSCRIBED + ")) AS adopters";
         Row row = store.queryRow(sql, query, params);
         long all = row.count("eligible_users");
         long adopters = row.count("adopters");

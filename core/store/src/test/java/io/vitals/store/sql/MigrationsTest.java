@@ -1,0 +1,58 @@
+package io.vitals.store.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Schema migrations on SQLite: a new database gets all, an older one the rest, and the log is told before. */
+class MigrationsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNewDatabaseGetsEveryScriptAndAnOlderOneTheRest() throws Exception {
+        SqliteDialect dialect = new SqliteDialect();
+        String url = "jdbc:sqlite:" + dir.resolve("m.db");
+        List<String> told = new ArrayList<>();
+        int newest;
+        try (Connection c = dialect.open(url, false)) {
+            newest = Migrations.migrate(c, dialect, (from, to) -> told.add(from + "->" + to));
+            assertTrue(newest >= 7, "at least the seven scripts of this release, got " + newest);
+            assertEquals(List.of("0->" + newest), told);
+
+            assertEquals(0, Migrations.migrate(c, dialect, (from, to) -> told.add(from + "->" + to)));
+            assertEquals(1, told.size(), "nothing to do, nothing told");
+
+            // a store of the release before 006: its indexes gone, its version row too
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP INDEX usage_events_by_day");
+                st.execute("DROP INDEX tickets_by_resolution");
+                st.execute("DROP INDEX users_by_customer");
+                st.execute("DROP INDEX invoices_by_period");
+                st.execute("DROP INDEX tickets_by_creation");
+                st.execute("CREATE INDEX invoices_by_issue ON invoices (issued_at)");
+                st.execute("CREATE INDEX tickets_by_creation ON tickets (created_at)");
+                st.execute("DELETE FROM schema_version WHERE version >= 6");
+            }
+            assertEquals(newest - 5, Migrations.migrate(c, dialect, (from, to) -> told.add(from + "->" + to)));
+            assertEquals(List.of("0->" + newest, "5->" + newest), told);
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                            + " AND name IN ('usage_events_by_day', 'tickets_by_resolution', 'users_by_customer',"
+                            + " 'invoices_by_period', 'tickets_by_creation')")) {
+                rs.next();
+                assertEquals(5, rs.getInt(1));
+            }
+        }
+    }
+}
