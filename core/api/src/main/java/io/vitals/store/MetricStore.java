@@ -22,8 +22,9 @@ import io.vitals.kpi.KpiTable;
  * one currency.
  *
  * <p>{@code usage_events} is indexed on its UTC day, written exactly {@code occurred_at / 86400}, then
- * customer, user and event: a KPI that filters a period with {@code occurred_at / 86400 >= :fromDay
- * AND occurred_at / 86400 < :toDay} and counts distinct (user, day) pairs or distinct users reads
+ * customer, user and event: a KPI that counts distinct (user, day) pairs or distinct users filters
+ * its period with {@link SqlDialect#usageDays(String, String) dialect().usageDays(":fromDay", ":toDay")}
+ * (on SQLite: {@code occurred_at / 86400 >= :fromDay AND occurred_at / 86400 < :toDay}) and reads
  * them in that order. {@code tickets} is indexed on {@code resolved_at}: tickets open at a moment
  * are read fastest as {@code resolved_at IS NULL} and {@code resolved_at >= t}, each on its own.
  * {@code users} is indexed on {@code (customer_id, user_id)}.

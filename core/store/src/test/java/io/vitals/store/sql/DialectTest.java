@@ -83,6 +83,18 @@ class DialectTest {
     }
 
     @Test
+    void usageDaysAreTheUtcDaysFromTheFirstUpToTheLast() {
+        // a derived table stands in for usage_events: the first and last seconds of January, and
+        // the first second of February; :fromDay and :toDay are the query's 2026-01-01 and 2026-02-01
+        Row r = row("count(*) AS n, min(occurred_at) AS first, max(occurred_at) AS last FROM (\n"
+                + "SELECT 1767225600 AS occurred_at UNION ALL SELECT 1769903999 UNION ALL SELECT 1769904000"
+                + " UNION ALL SELECT 1767225599) usage_events WHERE " + d.usageDays(":fromDay", ":toDay"));
+        assertEquals(2L, r.longValue("n"));
+        assertEquals(1_767_225_600L, r.longValue("first"));
+        assertEquals(1_769_903_999L, r.longValue("last"));
+    }
+
+    @Test
     void doublePrecisionCastsKeepFifteenDigits() {
         Row r = row("CAST(1 AS DOUBLE PRECISION) / 3 AS third");
         assertEquals(1.0 / 3, r.doubleValue("third"), 1e-15);

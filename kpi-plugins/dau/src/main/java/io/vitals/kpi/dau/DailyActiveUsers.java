@@ -123,9 +123,9 @@ public class DailyActiveUsers implements Kpi {
         Map<String, Object> params = new HashMap<>();
         // no events named: every event makes a user active
         String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
-        // The period as UTC day numbers on the store's day index: (user, day) pairs and users come out
-        // of it in order rather than through one large temporary B-tree.
-        String inPeriod = "occurred_at / 86400 >= :fromDay AND occurred_at / 86400 < :toDay" + filter;
+        // by UTC day numbers, as the database reads usage fastest (on SQLite: (day, customer, user)
+        // in order from the day index, no large temporary B-tree for the DISTINCTs)
+        String inPeriod = store.dialect().usageDays(":fromDay", ":toDay") + filter;
         String sql = "WITH per_day AS (\n"
                 + "  SELECT day, count(*) AS active FROM (\n"
                 + "    SELECT DISTINCT occurred_at / 86400 AS day, customer_id, user_id FROM usage_events\n"

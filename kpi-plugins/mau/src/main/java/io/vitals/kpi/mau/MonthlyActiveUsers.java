@@ -133,10 +133,11 @@ public class MonthlyActiveUsers implements Kpi {
         params.put("windowFromDay", windowFrom.toEpochDay());
         // no events named: every event makes a user active
         String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
-        // the window as UTC day numbers on the store's day index: users come out of it day by day in order
+        // by UTC day numbers, as the database reads usage fastest (on SQLite: (day, customer, user)
+        // in order from the day index, no large temporary B-tree for the DISTINCTs)
         String sql = "SELECT count(*) AS active_users FROM (\n"
                 + "  SELECT DISTINCT customer_id, user_id FROM usage_events\n"
-                + "  WHERE occurred_at / 86400 >= :windowFromDay AND occurred_at / 86400 < :toDay" + filter + "\n"
+                + "  WHERE " + store.dialect().usageDays(":windowFromDay", ":toDay") + filter + "\n"
                 + ") u";
         Row row = store.queryRow(sql, query, params);
         long mau = row.count("active_users");
