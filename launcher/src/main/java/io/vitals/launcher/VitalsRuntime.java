@@ -156,9 +156,6 @@ public final class VitalsRuntime implements AutoCloseable {
         p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config|kpi)");
         p.put("felix.fileinstall.log.level", "2");
         p.put("ds.loglevel", "warn");
-        // The store migrates its schema while it activates (an index over every usage event: about 35 s
-        // on 33 M events); components asking for it meanwhile wait rather than fail after SCR's 5 s.
-        p.put("ds.lock.timeout.milliseconds", "600000");
         // Felix HTTP listens only once the HTTP server bundle has applied etc/vitals.http.cfg, and only when serving
         p.put("org.apache.felix.http.enable", "false");
         p.put(HTTP_SERVE, "false");

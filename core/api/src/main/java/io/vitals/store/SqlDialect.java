@@ -37,9 +37,7 @@ public interface SqlDialect {
      * the store's index of {@code occurred_at / 86400}, which hands out (day, customer, user) in order;
      * on PostgreSQL as a range of epoch seconds, which its planner reads twice as fast.
      */
-    default String usageDays(String fromDay, String toDay) {
-        return "occurred_at / 86400 >= " + fromDay + " AND occurred_at / 86400 < " + toDay;
-    }
+    String usageDays(String fromDay, String toDay);
 
     /** A real number of days between two epoch-seconds expressions. */
     default String daysBetween(String fromEpochSeconds, String toEpochSeconds) {

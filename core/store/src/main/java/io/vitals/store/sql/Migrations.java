@@ -28,11 +28,6 @@ final class Migrations {
     }
 
     /** @return the number of scripts applied */
-    static int migrate(Connection connection, StoreDialect dialect) throws SQLException {
-        return migrate(connection, dialect, Notice.NONE);
-    }
-
-    /** @return the number of scripts applied */
     static int migrate(Connection connection, StoreDialect dialect, Notice notice) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
@@ -44,28 +39,22 @@ final class Migrations {
                 rs.next();
                 current = rs.getInt(1);
             }
-            int newest = current;
-            while (Migrations.class.getResource(dialect.migrations() + String.format("%03d.sql", newest + 1)) != null) {
-                newest++;
+            List<String> pending = new ArrayList<>();
+            for (String script; (script = read(dialect.migrations() + String.format("%03d.sql", current + pending.size() + 1))) != null; ) {
+                pending.add(script);
             }
-            if (newest > current) {
-                notice.migrating(current, newest);
+            if (!pending.isEmpty()) {
+                notice.migrating(current, current + pending.size());
             }
-            int applied = 0;
-            for (int version = current + 1; ; version++) {
-                String script = read(dialect.migrations() + String.format("%03d.sql", version));
-                if (script == null) {
-                    break;
-                }
-                for (String sql : statements(script)) {
+            for (int i = 0; i < pending.size(); i++) {
+                for (String sql : statements(pending.get(i))) {
                     st.execute(sql);
                 }
-                st.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + version + ", "
+                st.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + (current + 1 + i) + ", "
                         + System.currentTimeMillis() / 1000 + ")");
                 connection.commit();
-                applied++;
             }
-            return applied;
+            return pending.size();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;

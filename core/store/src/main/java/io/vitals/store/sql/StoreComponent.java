@@ -91,13 +91,20 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
         this.user = config.user().isBlank() ? null : config.user().trim();
         String traceProperty = context.getProperty("vitals.store.trace");
         this.trace = traceProperty == null || traceProperty.isBlank() ? null : home.resolve(traceProperty.trim());
-        try {
-            open();
-        } catch (StoreUnavailableException e) {
-            // One line, and the platform goes on: every use says why, and a later use opens the
-            // store once its server is reachable or its password is set.
-            log.error("The store is not available: {}", e.getMessage());
-        }
+        // Opened on a thread of its own: migrating a large store takes minutes, and SCR holds this
+        // component's lock while it activates, so KPIs asking for the store meanwhile would give up
+        // after 5 s. A use before the opening is done waits for it (store() and open() share a lock).
+        Thread opener = new Thread(() -> {
+            try {
+                open();
+            } catch (StoreUnavailableException e) {
+                // One line, and the platform goes on: every use says why, and a later use opens the
+                // store once its server is reachable or its password is set.
+                log.error("The store is not available: {}", e.getMessage());
+            }
+        }, "vitals-store-open");
+        opener.setDaemon(true);
+        opener.start();
     }
 
     private synchronized SqlStore open() {
@@ -155,8 +162,9 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
         return "jdbc:sqlite:" + file;
     }
 
+    /** Synchronized with open(): a store still being opened is closed once it is. */
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         SqlStore s = store;
         if (s != null) {
             s.close();
