@@ -19,12 +19,16 @@ final class Migrations {
     private Migrations() {
     }
 
-    /** Told once before the first pending script runs. */
+    /** Told once before the first pending script runs, then after each. */
     interface Notice {
         Notice NONE = (from, to) -> { };
 
         /** @param from the schema version the database has (0: a new database) @param to the newest */
         void migrating(int from, int to);
+
+        /** @param version the schema version now committed @param millis how long its script took */
+        default void applied(int version, long millis) {
+        }
     }
 
     /** @return the number of scripts applied */
@@ -47,12 +51,14 @@ final class Migrations {
                 notice.migrating(current, current + pending.size());
             }
             for (int i = 0; i < pending.size(); i++) {
+                long started = System.nanoTime();
                 for (String sql : statements(pending.get(i))) {
                     st.execute(sql);
                 }
                 st.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + (current + 1 + i) + ", "
                         + System.currentTimeMillis() / 1000 + ")");
                 connection.commit();
+                notice.applied(current + 1 + i, (System.nanoTime() - started) / 1_000_000);
             }
             return pending.size();
         } catch (SQLException | RuntimeException e) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -107,6 +108,33 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
         opener.start();
     }
 
+    /**
+     * An existing store being upgraded says so on the console, script by script: a new index over
+     * every row can take minutes. A new store is created silently.
+     */
+    private final class UpgradeProgress implements Migrations.Notice {
+        private int from;
+        private int to;
+
+        @Override
+        public void migrating(int from, int to) {
+            this.from = from;
+            this.to = to;
+            if (from > 0) {
+                log.warn("Upgrading the store at {} from schema {} to {}; on a large store this can take a few minutes",
+                        SqlStore.withoutPassword(url), from, to);
+            }
+        }
+
+        @Override
+        public void applied(int version, long millis) {
+            if (from > 0) {
+                log.warn("Store upgrade: schema {} of {} done in {} s", version, to,
+                        String.format(Locale.ROOT, "%.1f", millis / 1000.0));
+            }
+        }
+    }
+
     private synchronized SqlStore open() {
         if (store != null) {
             return store;
@@ -115,13 +143,7 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
         try {
             String password = config.password().isBlank() ? null
                     : Secret.parse("password", config.password().trim(), home).reveal();
-            SqlStore opened = SqlStore.open(url, user, password, Math.max(1, config.readConnections()), (from, to) -> {
-                if (from > 0) {
-                    // an existing store: a new index over every row can take minutes, say so on the console
-                    log.warn("Upgrading the store at {} from schema {} to {}; on a large store this can take a few minutes",
-                            SqlStore.withoutPassword(url), from, to);
-                }
-            });
+            SqlStore opened = SqlStore.open(url, user, password, Math.max(1, config.readConnections()), new UpgradeProgress());
             if (trace != null) {
                 opened.traceTo(trace);
                 log.info("Tracing every KPI query to {}", trace);

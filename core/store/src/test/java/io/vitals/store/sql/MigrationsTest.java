@@ -27,31 +27,46 @@ class MigrationsTest {
         int newest;
         try (Connection c = dialect.open(url, false)) {
             newest = Migrations.migrate(c, dialect, (from, to) -> told.add(from + "->" + to));
-            assertTrue(newest >= 7, "at least the seven scripts of this release, got " + newest);
+            assertTrue(newest >= 8, "at least the eight scripts of this release, got " + newest);
             assertEquals(List.of("0->" + newest), told);
 
             assertEquals(0, Migrations.migrate(c, dialect, (from, to) -> told.add(from + "->" + to)));
             assertEquals(1, told.size(), "nothing to do, nothing told");
 
-            // a store of the release before 006: its indexes gone, its version row too
+            // a store of the release before 006: its indexes (006-008) gone, its version row too
             try (Statement st = c.createStatement()) {
                 st.execute("DROP INDEX usage_events_by_day");
                 st.execute("DROP INDEX tickets_by_resolution");
                 st.execute("DROP INDEX users_by_customer");
                 st.execute("DROP INDEX invoices_by_period");
                 st.execute("DROP INDEX tickets_by_creation");
+                st.execute("DROP INDEX survey_responses_by_customer");
                 st.execute("CREATE INDEX invoices_by_issue ON invoices (issued_at)");
                 st.execute("CREATE INDEX tickets_by_creation ON tickets (created_at)");
                 st.execute("DELETE FROM schema_version WHERE version >= 6");
             }
-            assertEquals(newest - 5, Migrations.migrate(c, dialect, (from, to) -> told.add(from + "->" + to)));
-            assertEquals(List.of("0->" + newest, "5->" + newest), told);
+            assertEquals(newest - 5, Migrations.migrate(c, dialect, new Migrations.Notice() {
+                @Override
+                public void migrating(int from, int to) {
+                    told.add(from + "->" + to);
+                }
+
+                @Override
+                public void applied(int version, long millis) {
+                    told.add("applied " + version);
+                }
+            }));
+            List<String> expected = new ArrayList<>(List.of("0->" + newest, "5->" + newest));
+            for (int v = 6; v <= newest; v++) {
+                expected.add("applied " + v);
+            }
+            assertEquals(expected, told, "told before the first script, then after each");
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                             + " AND name IN ('usage_events_by_day', 'tickets_by_resolution', 'users_by_customer',"
-                            + " 'invoices_by_period', 'tickets_by_creation')")) {
+                            + " 'invoices_by_period', 'tickets_by_creation', 'survey_responses_by_customer')")) {
                 rs.next();
-                assertEquals(5, rs.getInt(1));
+                assertEquals(6, rs.getInt(1));
             }
         }
     }

@@ -102,7 +102,9 @@ public class CohortRetention implements Kpi {
         }
         return "cohorts(cohort_start, cohort_end) AS (VALUES " + values + "),\n"
                 + "members AS (" + members(by) + "),\n"
-                + "cohort_members AS (\n"
+                // computed once: SQLite 3.50 otherwise inlines it into each of its three uses and reads members
+                // three times (1.07 s vs 0.70 s on 1 M customers); PostgreSQL materialises a CTE used twice anyway
+                + "cohort_members AS MATERIALIZED (\n"
                 + "  SELECT k.cohort_start, m.customer_id, m.joined FROM cohorts k\n"
                 + "  JOIN members m ON m.joined >= k.cohort_start AND m.joined < k.cohort_end\n"
                 + "),\n"
