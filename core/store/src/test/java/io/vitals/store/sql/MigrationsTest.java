@@ -41,6 +41,8 @@ class MigrationsTest {
                 st.execute("DROP INDEX invoices_by_period");
                 st.execute("DROP INDEX tickets_by_creation");
                 st.execute("DROP INDEX survey_responses_by_customer");
+                st.execute("DROP INDEX subscriptions_by_customer_span");
+                st.execute("CREATE INDEX subscriptions_by_customer ON subscriptions (customer_id)");
                 st.execute("CREATE INDEX invoices_by_issue ON invoices (issued_at)");
                 st.execute("CREATE INDEX tickets_by_creation ON tickets (created_at)");
                 st.execute("DELETE FROM schema_version WHERE version >= 6");
@@ -64,9 +66,16 @@ class MigrationsTest {
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                             + " AND name IN ('usage_events_by_day', 'tickets_by_resolution', 'users_by_customer',"
-                            + " 'invoices_by_period', 'tickets_by_creation', 'survey_responses_by_customer')")) {
+                            + " 'invoices_by_period', 'tickets_by_creation', 'survey_responses_by_customer',"
+                            + " 'subscriptions_by_customer_span')")) {
                 rs.next();
-                assertEquals(6, rs.getInt(1));
+                assertEquals(7, rs.getInt(1));
+            }
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                            + " AND name IN ('subscriptions_by_customer', 'invoices_by_issue')")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "the indexes the new ones serve for are gone");
             }
         }
     }
