@@ -252,7 +252,10 @@ final class PageWriter {
         if (rows.isEmpty()) {
             return outcome;
         }
-        Set<String> present = existingKeys(table, rows);
+        // Inserts are told from updates by the ids the batch added where the database allows it (one
+        // range count), else by looking up every key first (a seventh of a large sync's time on SQLite).
+        Long largestId = dialect.newIdsAboveExisting() && table.hasId() ? largestId(table) : null;
+        Set<String> present = largestId == null ? existingKeys(table, rows) : Set.of();
         PreparedStatement ps = statement(table.upsertIfChanged(dialect));
         for (Row row : rows) {
             for (int i = 0; i < row.values().length; i++) {
@@ -261,21 +264,50 @@ final class PageWriter {
             ps.addBatch();
         }
         int[] counts = ps.executeBatch();
+        long changedRows = 0;
+        for (int count : counts) {
+            outcome.add(count > 0 ? 1 : 0);
+            changedRows += count > 0 ? 1 : 0;
+        }
+        if (largestId != null) {
+            long added = idsAbove(table, largestId);
+            inserted += added;
+            updated += changedRows - added;
+            unchanged += rows.size() - changedRows;
+            return outcome;
+        }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < rows.size(); i++) {
-            boolean changed = counts[i] > 0;
-            outcome.add(changed ? 1 : 0);
             // a key written earlier in this page makes this row an update of it, not a second insert
             boolean wasThere = present.contains(rows.get(i).key()) | !seen.add(rows.get(i).key());
             if (!wasThere) {
                 inserted++;
-            } else if (changed) {
+            } else if (outcome.get(i) > 0) {
                 updated++;
             } else {
                 unchanged++;
             }
         }
         return outcome;
+    }
+
+    /** The table's largest id (0 when empty), or null when new ids may not come above it. */
+    private Long largestId(RecordTable<?> table) throws SQLException {
+        PreparedStatement ps = statement("SELECT coalesce(max(id), 0) FROM " + table.table);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long largest = rs.getLong(1);
+            return largest == Long.MAX_VALUE ? null : largest;
+        }
+    }
+
+    private long idsAbove(RecordTable<?> table, long id) throws SQLException {
+        PreparedStatement ps = statement("SELECT count(*) FROM " + table.table + " WHERE id > ?");
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** The keys of the rows that are already in the table. */

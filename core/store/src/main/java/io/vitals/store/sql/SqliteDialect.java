@@ -70,6 +70,15 @@ final class SqliteDialect implements StoreDialect {
         return m.matches() ? m.group(1) : message;
     }
 
+    /**
+     * An INTEGER PRIMARY KEY given no value gets the largest id plus one, and one writer at a time
+     * holds the database; only a table whose largest id is the largest integer gets random ones.
+     */
+    @Override
+    public boolean newIdsAboveExisting() {
+        return true;
+    }
+
     @Override
     public Connection open(String url, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();

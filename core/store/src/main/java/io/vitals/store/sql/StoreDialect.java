@@ -29,6 +29,14 @@ interface StoreDialect extends SqlDialect {
     default void afterExplicitIds(Connection connection, Collection<String> tables) throws SQLException {
     }
 
+    /**
+     * True when, inside a write transaction, every id the database assigns is above every id already
+     * in the table, so the rows a statement inserted are those above the largest id before it.
+     */
+    default boolean newIdsAboveExisting() {
+        return false;
+    }
+
     /** The database's own words from a driver's error message. */
     default String reason(String message) {
         return message;
