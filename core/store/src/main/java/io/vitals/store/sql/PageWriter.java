@@ -253,7 +253,7 @@ final class PageWriter {
             return outcome;
         }
         // Inserts are told from updates by the ids the batch added where the database allows it (one
-        // range count), else by looking up every key first (a seventh of a large sync's time on SQLite).
+        // range count), else by looking up every key first (a tenth of the sync thread's CPU on SQLite).
         Long largestId = dialect.newIdsAboveExisting() && table.hasId() ? largestId(table) : null;
         Set<String> present = largestId == null ? existingKeys(table, rows) : Set.of();
         PreparedStatement ps = statement(table.upsertIfChanged(dialect));
