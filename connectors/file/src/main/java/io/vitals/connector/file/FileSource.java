@@ -285,7 +285,7 @@ public class FileSource implements Source {
             throw new SourceException("cannot tell the format of " + name + " from its extension: set format = csv or jsonl");
         }
         BlockingQueue<SourcePage> pages = new ArrayBlockingQueue<>(1);
-        AtomicReference<SourceException> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread parser = new Thread(() -> {
             try {
                 parse(file, name, f, fingerprint, start, cursor, pages);
@@ -295,6 +295,8 @@ public class FileSource implements Source {
                 return; // the sync stopped taking pages
             } catch (RuntimeException e) {
                 failure.set(new SourceException("cannot read " + name + ": " + e, 0, e));
+            } catch (Error e) {
+                failure.set(e); // rethrown on the sync thread, as before the parser had a thread of its own
             }
             try {
                 pages.put(PARSED);
@@ -323,8 +325,11 @@ public class FileSource implements Source {
                 Thread.currentThread().interrupt();
             }
         }
-        if (failure.get() != null) {
-            throw failure.get();
+        if (failure.get() instanceof SourceException e) {
+            throw e;
+        }
+        if (failure.get() instanceof Error e) {
+            throw e;
         }
         return true;
     }

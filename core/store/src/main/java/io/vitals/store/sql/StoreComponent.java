@@ -82,6 +82,7 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
     private volatile SqlStore store;
     private volatile StoreUnavailableException unavailable;
     private long lastAttempt;
+    private boolean deactivated;
 
     @Activate
     void activate(Config config, BundleContext context) throws IOException {
@@ -101,7 +102,9 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
             } catch (StoreUnavailableException e) {
                 // One line, and the platform goes on: every use says why, and a later use opens the
                 // store once its server is reachable or its password is set.
-                log.error("The store is not available: {}", e.getMessage());
+                if (!isDeactivated()) {
+                    log.error("The store is not available: {}", e.getMessage());
+                }
             }
         }, "vitals-store-open");
         opener.setDaemon(true);
@@ -135,9 +138,17 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
         }
     }
 
+    private synchronized boolean isDeactivated() {
+        return deactivated;
+    }
+
     private synchronized SqlStore open() {
         if (store != null) {
             return store;
+        }
+        if (deactivated) {
+            // the opener thread came late: a store opened now would never be closed
+            throw new StoreUnavailableException("the store component is stopped", null);
         }
         lastAttempt = System.currentTimeMillis();
         try {
@@ -184,9 +195,10 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
         return "jdbc:sqlite:" + file;
     }
 
-    /** Synchronized with open(): a store still being opened is closed once it is. */
+    /** Synchronized with open(): a store still being opened is closed once it is, and none is opened after. */
     @Deactivate
     synchronized void deactivate() {
+        deactivated = true;
         SqlStore s = store;
         if (s != null) {
             s.close();

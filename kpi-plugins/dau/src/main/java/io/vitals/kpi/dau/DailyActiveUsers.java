@@ -123,8 +123,6 @@ public class DailyActiveUsers implements Kpi {
         Map<String, Object> params = new HashMap<>();
         // no events named: every event makes a user active
         String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
-        // by UTC day numbers, as the database reads usage fastest (on SQLite: (day, customer, user)
-        // in order from the day index, no large temporary B-tree for the DISTINCTs)
         String inPeriod = store.dialect().usageDays(":fromDay", ":toDay") + filter;
         String sql = "WITH per_day AS (\n"
                 + "  SELECT day, count(*) AS active FROM (\n"

@@ -150,8 +150,6 @@ public class FeatureAdoption implements Kpi {
         Settings s = settings;
         Map<String, Object> params = new HashMap<>();
         String who = s.per() == Per.ACCOUNT ? "customer_id" : "customer_id, user_id";
-        // by UTC day numbers, as the database reads usage fastest (on SQLite: (day, customer, user)
-        // in order from the day index, no large temporary B-tree for the DISTINCTs)
         String sql = "WITH used AS (\n"
                 + "  SELECT DISTINCT event, " + who + " FROM usage_events\n"
                 + "  WHERE " + store.dialect().usageDays(":fromDay", ":toDay") + "\n"

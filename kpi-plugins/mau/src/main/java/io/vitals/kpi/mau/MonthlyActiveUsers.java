@@ -133,8 +133,6 @@ public class MonthlyActiveUsers implements Kpi {
         params.put("windowFromDay", windowFrom.toEpochDay());
         // no events named: every event makes a user active
         String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
-        // by UTC day numbers, as the database reads usage fastest (on SQLite: (day, customer, user)
-        // in order from the day index, no large temporary B-tree for the DISTINCTs)
         String sql = "SELECT count(*) AS active_users FROM (\n"
                 + "  SELECT DISTINCT customer_id, user_id FROM usage_events\n"
                 + "  WHERE " + store.dialect().usageDays(":windowFromDay", ":toDay") + filter + "\n"

@@ -137,8 +137,6 @@ public class Stickiness implements Kpi {
         params.put("days", query.period().days());
         // no events named: every event makes a user active
         String filter = s.eventList().isEmpty() ? "" : " AND " + SqlLists.in("event", "event", s.eventList(), params);
-        // by UTC day numbers, as the database reads usage fastest (on SQLite: (day, customer, user)
-        // in order from the day index, no large temporary B-tree for the DISTINCTs)
         String sql = "WITH active_days AS (\n"
                 + "  SELECT DISTINCT occurred_at / 86400 AS day, customer_id, user_id FROM usage_events\n"
                 + "  WHERE " + store.dialect().usageDays(":fromDay", ":toDay") + filter + "\n"
