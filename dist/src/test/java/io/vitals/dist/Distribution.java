@@ -82,6 +82,18 @@ final class Distribution {
         return runtime;
     }
 
+    /** Points etc/vitals.http.cfg at a free port on 127.0.0.1 (with the shipped tokens file) and returns the port. */
+    static int httpOnFreePort(Path home) {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        write(home.resolve("etc/vitals.http.cfg"), "address = 127.0.0.1\nport = " + port + "\ntokens = etc/vitals.http.tokens\n");
+        return port;
+    }
+
     static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());

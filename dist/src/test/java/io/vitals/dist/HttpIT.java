@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -59,11 +58,7 @@ class HttpIT {
     @BeforeAll
     static void start() throws IOException {
         home = Distribution.copy(folder, 300);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Distribution.write(home.resolve("etc/vitals.http.cfg"), "address = 127.0.0.1\nport = " + port + "\ntokens = etc/vitals.http.tokens\n");
+        int port = Distribution.httpOnFreePort(home);
         Distribution.write(home.resolve("etc/vitals.metrics.cfg"), "segments = plan=pro, region=EMEA&plan=pro\nrefreshSeconds = 300\nsyncPollSeconds = 1\n");
         vitals = Distribution.start(home, true);
         List<String> endpoints = vitals.httpEndpoints(Duration.ofSeconds(30));

@@ -103,7 +103,9 @@ public final class VitalsRuntime implements AutoCloseable {
         /**
          * Serve HTTP (the REST API, {@code /metrics} and the dashboard) on the address and port of
          * {@code etc/vitals.http.cfg}, as {@code bin/vitals serve} does. Off by default: a one-shot
-         * command, the interactive shell and an embedding host open no port unless they ask.
+         * command, the interactive shell and an embedding host open no port unless they ask. A serving
+         * Vitals also computes the default report ahead of its readers, after start and after syncs
+         * ({@code etc/vitals.report.warm.cfg}).
          */
         public Builder http(boolean serve) {
             properties.put(HTTP_SERVE, Boolean.toString(serve));
@@ -145,6 +147,9 @@ public final class VitalsRuntime implements AutoCloseable {
         p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiPackages());
         p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "2");
         p.put("felix.log.level", "1");
+        // the OSGi Log Service's own default is WARN: without this, components' INFO lines (syncs, alerts,
+        // the report kept warm) never reach data/log/vitals.log, whose level is INFO
+        p.put("org.osgi.service.log.admin.loglevel", "INFO");
         p.put("vitals.home", home.root.toString());
         p.put("vitals.deploy", home.deploy().toString());
         p.put("gosh.home", home.root.toString());

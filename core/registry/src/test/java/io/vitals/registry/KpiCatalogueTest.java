@@ -3,9 +3,16 @@ package io.vitals.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,6 +41,10 @@ class KpiCatalogueTest {
         final AtomicInteger computed = new AtomicInteger();
         volatile String threshold = "9";
         volatile boolean failing;
+        volatile int failingComputation;
+        /** When set, a computation says it has started and then waits until it is let go. */
+        volatile CountDownLatch started;
+        volatile CountDownLatch letGo;
 
         @Override
         public KpiDefinition definition() {
@@ -44,7 +55,16 @@ class KpiCatalogueTest {
         @Override
         public KpiResult compute(KpiQuery query) {
             int n = computed.incrementAndGet();
-            if (failing) {
+            CountDownLatch gate = letGo;
+            if (gate != null) {
+                started.countDown();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (failing || n == failingComputation) {
                 throw new IllegalStateException("the database is down");
             }
             return KpiResult.value(n, n);
@@ -121,6 +141,53 @@ class KpiCatalogueTest {
         registry.compute("counted", october);
         kpi.threshold = "8";
         assertEquals(2.0, registry.compute("counted", october).value());
+    }
+
+    @Test
+    void whoAsksWhileTheSameQuestionIsComputedWaitsForThatAnswer() throws Exception {
+        kpi.started = new CountDownLatch(1);
+        kpi.letGo = new CountDownLatch(1);
+        ExecutorService askers = Executors.newFixedThreadPool(2);
+        try {
+            Future<KpiResult> first = askers.submit(() -> registry.compute("counted", october));
+            assertTrue(kpi.started.await(10, TimeUnit.SECONDS));
+            Future<KpiResult> second = askers.submit(() -> registry.compute("counted", october));
+            CountDownLatch gate = kpi.letGo;
+            kpi.letGo = null;
+            // another question is not held up by it
+            assertEquals(2.0, registry.compute("counted", new KpiQuery(Period.parse("2026-09-01", "2026-10-01"), Segment.ALL)).value());
+            Thread.sleep(100); // the second asker is waiting by now (a wrong registry would have computed it)
+            assertEquals(2, kpi.computed.get());
+            gate.countDown();
+            assertSame(first.get(10, TimeUnit.SECONDS), second.get(10, TimeUnit.SECONDS));
+            assertEquals(1.0, second.get().value());
+            assertEquals(2, kpi.computed.get());
+        } finally {
+            askers.shutdownNow();
+        }
+    }
+
+    @Test
+    void whoWaitedForAFailedComputationComputesOnItsOwn() throws Exception {
+        kpi.failingComputation = 1;
+        kpi.started = new CountDownLatch(1);
+        kpi.letGo = new CountDownLatch(1);
+        ExecutorService askers = Executors.newFixedThreadPool(2);
+        try {
+            Future<KpiResult> first = askers.submit(() -> registry.compute("counted", october));
+            assertTrue(kpi.started.await(10, TimeUnit.SECONDS));
+            Future<KpiResult> second = askers.submit(() -> registry.compute("counted", october));
+            Thread.sleep(100); // the second asker is waiting for the first computation by now
+            CountDownLatch gate = kpi.letGo;
+            kpi.letGo = null;
+            gate.countDown();
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));
+            assertEquals("the database is down", failed.getCause().getMessage());
+            assertEquals(2.0, second.get(10, TimeUnit.SECONDS).value());
+            assertEquals(2, kpi.computed.get());
+        } finally {
+            askers.shutdownNow();
+        }
     }
 
     @Test
