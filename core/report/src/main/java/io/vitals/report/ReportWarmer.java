@@ -80,6 +80,8 @@ public class ReportWarmer implements SyncObserver {
     private volatile Config config;
     private volatile RuntimeStatus status;
     private ScheduledFuture<?> next;
+    /** The computation waiting is the one after start (no sync has asked for one since). */
+    private boolean startPending;
 
     @Activate
     public ReportWarmer(@Reference KpiReporter reporter, @Reference(service = LoggerFactory.class) Logger log,
@@ -96,6 +98,7 @@ public class ReportWarmer implements SyncObserver {
         this.serving = serving;
         if (serving && config.atStart()) {
             warmSoon();
+            startPending = true;
         }
     }
 
@@ -103,9 +106,20 @@ public class ReportWarmer implements SyncObserver {
         return () -> pinned == null || pinned.isBlank() ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(pinned.trim());
     }
 
+    /** A configuration usually arrives just after activation: what is waiting waits as it now says. */
     @Modified
-    void modified(Config changed) {
+    synchronized void modified(Config changed) {
         this.config = changed;
+        if (next == null || next.isDone()) {
+            return;
+        }
+        if (startPending && !changed.atStart()) {
+            next.cancel(false);
+            next = null;
+            startPending = false;
+        } else {
+            warmSoon();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -128,7 +142,10 @@ public class ReportWarmer implements SyncObserver {
     public void synced(SyncReport report) {
         PageCounts c = report.counts();
         if (serving && config.afterSync() && c != null && c.inserted() + c.updated() > 0) {
-            warmSoon();
+            synchronized (this) {
+                warmSoon();
+                startPending = false;
+            }
         }
     }
 
@@ -145,6 +162,9 @@ public class ReportWarmer implements SyncObserver {
     }
 
     private void warmWhenSettled() {
+        synchronized (this) {
+            startPending = false;
+        }
         BooleanSupplier settled = () -> {
             RuntimeStatus s = status;
             return s == null || s.settled();

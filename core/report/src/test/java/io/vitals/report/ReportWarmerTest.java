@@ -64,6 +64,18 @@ class ReportWarmerTest {
     }
 
     @Test
+    void aConfigurationArrivingAfterActivationIsWhatTheWaitingComputationGoesBy() throws Exception {
+        ReportWarmer w = warmer(true, true, true, 600);
+        w.modified(config(true, true, 0));
+        assertEquals(Period.parse("2026-10-01", "2026-11-01"), asked.poll(10, TimeUnit.SECONDS).period(), "still waiting 600 s");
+        w.stop();
+
+        w = warmer(true, true, true, 1);
+        w.modified(config(false, true, 0));
+        assertEquals(null, asked.poll(2000, TimeUnit.MILLISECONDS), "computed at start though switched off");
+    }
+
+    @Test
     void itWaitsUntilThePlatformHasSettled() throws Exception {
         AtomicBoolean settled = new AtomicBoolean();
         ReportWarmer w = warmer(true, false, true, 0);
