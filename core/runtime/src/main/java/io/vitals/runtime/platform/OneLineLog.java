@@ -3,11 +3,7 @@ package io.vitals.runtime.platform;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,15 +27,15 @@ import org.osgi.service.log.LogReaderService;
 /**
  * Writes the platform's log: each warning or error as one line on the console (what failed and
  * why, without a stack trace), and everything at INFO and above, with stack traces, to
- * {@code data/log/vitals.log}. Levels come from the framework properties {@code vitals.log.console}
- * and {@code vitals.log.file}.
+ * {@code data/log/vitals.log} (kept to 10 MB and three older files, see {@link LogFile}). Levels come
+ * from the framework properties {@code vitals.log.console} and {@code vitals.log.file}.
  */
 @Component(immediate = true)
 public class OneLineLog implements LogListener {
 
     private LogLevel consoleLevel = LogLevel.WARN;
     private LogLevel fileLevel = LogLevel.INFO;
-    private Writer file;
+    private LogFile file;
     private PlatformStatus status;
     private BundleContext context;
     private final List<LogReaderService> readers = new ArrayList<>();
@@ -58,8 +54,7 @@ public class OneLineLog implements LogListener {
         if (home != null) {
             Path path = Path.of(home, "data", "log", "vitals.log");
             try {
-                Files.createDirectories(path.getParent());
-                file = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                file = new LogFile(path, LogFile.LIMIT);
             } catch (IOException e) {
                 System.err.println("vitals: cannot write the log file " + path + ": " + e.getMessage());
             }
@@ -144,14 +139,15 @@ public class OneLineLog implements LogListener {
         }
         if (file != null && fileLevel.implies(level)) {
             try {
-                file.write(Instant.ofEpochMilli(entry.getTime()) + " " + String.format("%-5s", level.name()) + " "
-                        + bundleName(entry.getBundle()) + ": " + entry.getMessage() + "\n");
+                StringBuilder line = new StringBuilder().append(Instant.ofEpochMilli(entry.getTime())).append(' ')
+                        .append(String.format("%-5s", level.name())).append(' ').append(bundleName(entry.getBundle())).append(": ")
+                        .append(entry.getMessage()).append('\n');
                 if (entry.getException() != null) {
                     StringWriter trace = new StringWriter();
                     entry.getException().printStackTrace(new PrintWriter(trace));
-                    file.write(trace.toString());
+                    line.append(trace);
                 }
-                file.flush();
+                file.write(line.toString());
             } catch (IOException e) {
                 // the console line above has been written; the file is best effort
             }
