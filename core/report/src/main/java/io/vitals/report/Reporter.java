@@ -73,9 +73,31 @@ public class Reporter implements KpiReporter {
         this.computing = Executors.newFixedThreadPool(parallelism, named);
     }
 
+    /** Computations queued and not yet done: told when the reporter stops, so no one waits for them forever. */
+    private final java.util.Set<CompletableFuture<KpiResult>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Deactivate
     void stop() {
         computing.shutdownNow();
+        pending.forEach(f -> f.completeExceptionally(new java.util.concurrent.CancellationException("Vitals is stopping")));
+    }
+
+    private CompletableFuture<KpiResult> compute(String id, KpiQuery query) {
+        CompletableFuture<KpiResult> answer = new CompletableFuture<>();
+        pending.add(answer);
+        answer.whenComplete((r, e) -> pending.remove(answer));
+        try {
+            computing.execute(() -> {
+                try {
+                    answer.complete(registry.compute(id, query));
+                } catch (RuntimeException | Error e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            answer.completeExceptionally(new java.util.concurrent.CancellationException("Vitals is stopping"));
+        }
+        return answer;
     }
 
     @Override
@@ -88,8 +110,8 @@ public class Reporter implements KpiReporter {
         List<CompletableFuture<KpiResult>> now = new ArrayList<>();
         List<CompletableFuture<KpiResult>> then = new ArrayList<>();
         for (KpiInfo info : kpis) {
-            now.add(CompletableFuture.supplyAsync(() -> registry.compute(info.id(), query), computing));
-            then.add(CompletableFuture.supplyAsync(() -> registry.compute(info.id(), before), computing));
+            now.add(compute(info.id(), query));
+            then.add(compute(info.id(), before));
         }
         List<KpiReport.Line> lines = new ArrayList<>();
         for (int i = 0; i < kpis.size(); i++) {

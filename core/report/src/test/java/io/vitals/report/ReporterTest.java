@@ -119,6 +119,32 @@ class ReporterTest {
     }
 
     @Test
+    void aReportBeingComputedWhenTheReporterStopsEndsWithEveryLineFailedRatherThanWaitingForever() throws Exception {
+        java.util.concurrent.CountDownLatch computing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        KnownAnswers registry = new KnownAnswers(Map.of("nps", Map.of(), "customer-churn-rate", Map.of())) {
+            @Override public KpiResult compute(String id, KpiQuery query) {
+                computing.countDown();
+                try {
+                    never.await(); // a long query; the pool's stop interrupts it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("interrupted");
+            }
+        };
+        Reporter reporter = new Reporter(registry, targets(), 1);
+        java.util.concurrent.CompletableFuture<KpiReport> report = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> reporter.report(KpiQuery.of(Period.month(2026, 3))));
+        assertTrue(computing.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        reporter.stop(); // five computations are still queued behind the first
+        KpiReport stopped = report.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(3, stopped.lines().size());
+        assertTrue(stopped.lines().stream().allMatch(l -> l.failure() != null), stopped.lines().toString());
+        assertTrue(stopped.lines().stream().anyMatch(l -> l.failure().equals("Vitals is stopping")), stopped.lines().toString());
+    }
+
+    @Test
     void aSegmentTargetWinsOverTheGeneralOne() {
         TargetBook book = targets(new Target("nps", null, 30, null, null), new Target("nps", Segment.of("plan", "pro"), 50, null, null));
         assertEquals(50.0, book.targetFor("nps", Segment.of("plan", "pro")).orElseThrow().target());
