@@ -243,6 +243,24 @@ class SyncRunnerTest {
     }
 
     @Test
+    void usageEventsWithIdsAreCountedAsInsertedUpdatedOrUnchanged() {
+        run(new PagedSource(List.of(c -> customers(0, 1))));
+        CustomerKey c0 = CustomerKey.email("c0@example.com");
+        store.resetCursor("crm");
+        // the same event twice in one page: one row, inserted then updated
+        assertEquals(new PageCounts(3, 2, 1, 0, 0), run(new PagedSource(List.of(c -> new SourcePage()
+                .event(new UsageEvent("crm", "ev-1", 0, "u1", "login", T), c0, "e1")
+                .event(new UsageEvent("crm", "ev-2", 0, "u1", "export", T), c0, "e2")
+                .event(new UsageEvent("crm", "ev-1", 0, "u1", "login", T.plusSeconds(5)), c0, "e1 again")))).counts());
+        store.resetCursor("crm");
+        assertEquals(new PageCounts(3, 1, 1, 1, 0), run(new PagedSource(List.of(c -> new SourcePage()
+                .event(new UsageEvent("crm", "ev-1", 0, "u1", "login", T.plusSeconds(5)), c0, "unchanged")
+                .event(new UsageEvent("crm", "ev-2", 0, "u2", "export", T), c0, "another user")
+                .event(new UsageEvent("crm", "ev-3", 0, "u1", "invite", T), c0, "new")))).counts());
+        assertEquals(3, count("usage_events"));
+    }
+
+    @Test
     void theSameRecordTwiceInOnePageIsOneRow() {
         PagedSource source = new PagedSource(List.of(c -> new SourcePage()
                 .customer(customer("c0", "First", null, Map.of()), "a")

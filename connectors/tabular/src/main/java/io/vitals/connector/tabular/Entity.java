@@ -141,11 +141,18 @@ public enum Entity {
     private final String code;
     private final CustomerRule customer;
     private final List<Field> fields;
+    /** By name as the code spells it, and by lower-case name: a mapping reads a field per value of every row. */
+    private final java.util.Map<String, Field> byName = new java.util.HashMap<>();
+    private final java.util.Map<String, Field> byLowerName = new java.util.HashMap<>();
 
     Entity(String code, CustomerRule customer, Field... fields) {
         this.code = code;
         this.customer = customer;
         this.fields = List.of(fields);
+        for (Field f : fields) {
+            byName.putIfAbsent(f.name(), f);
+            byLowerName.putIfAbsent(f.name().toLowerCase(java.util.Locale.ROOT), f);
+        }
     }
 
     /** The configuration's name for it: {@code customers}, {@code survey_responses}... */
@@ -163,7 +170,8 @@ public enum Entity {
 
     /** The field called {@code name} (case does not matter). */
     public Optional<Field> field(String name) {
-        return fields.stream().filter(f -> f.name().equalsIgnoreCase(name)).findFirst();
+        Field f = byName.get(name);
+        return Optional.ofNullable(f != null ? f : byLowerName.get(name.toLowerCase(java.util.Locale.ROOT)));
     }
 
     /** The field that identifies a row: {@code userId} for users, else {@code externalId}. */

@@ -65,9 +65,12 @@ final class RecordTable<T> {
         return plainInsert ? insert(dialect) : insert(dialect) + conflict;
     }
 
-    /** True when the table has an id column the database assigns. */
+    /**
+     * True when the table has an id column the database assigns: all but users (keyed by customer and
+     * user). Usage events have one too, though they never write it.
+     */
     boolean hasId() {
-        return columns.contains("id");
+        return !table.equals("users");
     }
 
     /**
