@@ -7,7 +7,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -165,11 +164,8 @@ public class ReportWarmer implements SyncObserver {
         synchronized (this) {
             startPending = false;
         }
-        BooleanSupplier settled = () -> {
-            RuntimeStatus s = status;
-            return s == null || s.settled();
-        };
-        if (!settled.getAsBoolean()) {
+        RuntimeStatus platform = status;
+        if (platform != null && !platform.settled()) {
             // deploy/ is still being installed or a store is migrating: look again in a second
             synchronized (this) {
                 try {
