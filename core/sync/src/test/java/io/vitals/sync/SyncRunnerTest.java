@@ -190,6 +190,80 @@ class SyncRunnerTest {
         assertTrue(store.cursor("crm").isEmpty(), "the cursor did not move");
     }
 
+    // ---- customer ids known from page to page: never older than the data
+
+    long customerOfEvent(String eventId) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT customer_id FROM usage_events WHERE external_id = '" + eventId + "'")) {
+            assertTrue(rs.next(), "no event " + eventId);
+            return rs.getLong(1);
+        }
+    }
+
+    long customerId(String externalId) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT id FROM customers WHERE external_id = '" + externalId + "'")) {
+            assertTrue(rs.next(), "no customer " + externalId);
+            return rs.getLong(1);
+        }
+    }
+
+    static SourcePage event(String id, CustomerKey customer) {
+        return new SourcePage().event(new UsageEvent("crm", id, 0, "u1", "login", T), customer, id);
+    }
+
+    @Test
+    void aCustomerAnotherProcessMadeAfreshBetweenTwoPagesIsFoundUnderItsNewId() throws Exception {
+        run(new PagedSource(List.of(c -> customers(0, 2))));
+        long before = customerId("c0");
+        store.resetCursor("crm");
+        SyncReport report = run(new PagedSource(List.of(
+                c -> event("ev-1", CustomerKey.of("crm", "c0")),
+                c -> {
+                    // another Vitals on the same database deletes the source and syncs its customers again, a new
+                    // one first: c0's old id now belongs to that one (SQLite reuses the ids of deleted rows)
+                    try (SqlStore other = SqlStore.open(url, 1)) {
+                        other.deleteSource("crm");
+                        new SyncRunner(other, "USD", RetryPolicy.DEFAULT).run(new PagedSource(List.of(
+                                x -> customers(5, 6).customer(customer("c0", "Customer 0", "c0@example.com", Map.of()), "c0"))),
+                                SyncListener.NONE, () -> false);
+                    }
+                    return event("ev-2", CustomerKey.of("crm", "c0"));
+                })));
+        assertEquals(SyncReport.Outcome.COMPLETE, report.outcome(), report.message());
+        assertTrue(customerId("c0") != before, "the customer was not made afresh");
+        assertEquals(customerId("c0"), customerOfEvent("ev-2"));
+    }
+
+    @Test
+    void aSourceDeletedBetweenTwoPagesTakesTheIdsKnownOfItsCustomersWithIt() throws Exception {
+        run(new PagedSource(List.of(c -> customers(0, 2))));
+        store.resetCursor("crm");
+        SyncReport report = run(new PagedSource(List.of(
+                c -> event("ev-1", CustomerKey.of("crm", "c0")),
+                c -> {
+                    store.deleteSource("crm");
+                    return event("ev-2", CustomerKey.of("crm", "c0"));
+                })));
+        assertEquals(new PageCounts(2, 1, 0, 0, 1), report.counts(), "ev-2's customer is gone: a reject, not a row without one");
+        assertEquals(0, count("usage_events"));
+    }
+
+    @Test
+    void anEmailAddressThatMovedToAnotherCustomerOnAnEarlierPageIsFollowed() throws Exception {
+        run(new PagedSource(List.of(c -> customers(0, 2))));
+        store.resetCursor("crm");
+        SyncReport report = run(new PagedSource(List.of(
+                c -> event("ev-1", CustomerKey.email("c0@example.com")),
+                c -> new SourcePage()
+                        .customer(customer("c0", "Customer 0", "left@example.com", Map.of("tier", "gold")), "c0 moved")
+                        .customer(customer("c1", "Customer 1", "c0@example.com", Map.of("tier", "gold")), "c1 took it"),
+                c -> event("ev-2", CustomerKey.email("c0@example.com")))));
+        assertEquals(SyncReport.Outcome.COMPLETE, report.outcome(), report.message());
+        assertEquals(customerId("c0"), customerOfEvent("ev-1"));
+        assertEquals(customerId("c1"), customerOfEvent("ev-2"));
+    }
+
     static SupportTicket ticket(String id) {
         return new SupportTicket(0, "crm", id, 0L, "normal", "email", "open", T, null, null, 0, 0);
     }

@@ -45,14 +45,16 @@ final class PageWriter {
     private final Connection connection;
     private final StoreDialect dialect;
     private final String source;
-    private final Map<String, Long> customersByKey = new HashMap<>();
+    private final Map<String, Long> customersByKey;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private long inserted;
     private long updated;
     private long unchanged;
     private final List<String[]> rejects = new ArrayList<>();
 
-    PageWriter(Connection connection, StoreDialect dialect, String source) {
+    /** @param customersByKey customer ids by key already known (see {@link KnownCustomers}); this page adds to it */
+    PageWriter(Connection connection, StoreDialect dialect, String source, Map<String, Long> customersByKey) {
+        this.customersByKey = customersByKey;
         this.connection = connection;
         this.dialect = dialect;
         this.source = source;

@@ -47,7 +47,9 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     private final StoreDialect dialect;
     private final String url;
-    private final ReadConnections reads;
+    private final Connections reads;
+    private final Connections writes;
+    private final KnownCustomers knownCustomers = new KnownCustomers();
     private final Jdbi jdbi;
     private final SegmentScope scope;
     private volatile StatementTrace trace;
@@ -77,11 +79,12 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         } catch (SQLException e) {
             throw new StoreException("cannot open the store at " + withoutPassword(url) + ": " + e.getMessage(), e);
         }
-        this.reads = new ReadConnections(dialect, url, readConnections);
+        this.reads = new Connections(dialect, url, readConnections, true);
+        this.writes = new Connections(dialect, url, dialect.pooledWriters(), false);
         this.jdbi = Jdbi.create(reads);
         this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
         this.scope = new SegmentScope(dialect);
-        this.alerts = new AlertTables(readOnly -> readOnly ? reads.lend() : dialect.open(url, false));
+        this.alerts = new AlertTables(readOnly -> readOnly ? reads.lend() : writes.lend());
     }
 
     /** Opens (creating and migrating if needed) the store at a JDBC URL. */
@@ -317,7 +320,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public void deleteSource(String source) {
-        try (Connection c = dialect.open(url, false)) {
+        try (Connection c = writes.lend()) {
             c.setAutoCommit(false);
             try (PreparedStatement attrs = c.prepareStatement(
                     "DELETE FROM customer_attributes WHERE customer_id IN (SELECT id FROM customers WHERE source = ?)")) {
@@ -335,6 +338,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             ownCommits.incrementAndGet();
         } catch (SQLException e) {
             throw new StoreException("cannot delete the records of source " + source + ": " + e.getMessage(), e);
+        } finally {
+            knownCustomers.forget(); // its customers' ids are gone (on this connection: no other commit tells)
         }
     }
 
@@ -362,7 +367,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public void putMetadata(String key, String value) {
-        try (Connection c = dialect.open(url, false);
+        try (Connection c = writes.lend();
                 PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO store_metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
             ps.setString(1, key);
@@ -384,17 +389,33 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public PageCounts write(String source, SourcePage page) {
-        try (Connection c = dialect.open(url, false)) {
+        try (Connection c = writes.lend()) {
             c.setAutoCommit(false);
-            PageWriter writer = new PageWriter(c, dialect, source);
+            java.util.OptionalLong others = java.util.OptionalLong.empty();
+            Connection connection = c.unwrap(Connection.class);
+            if (dialect.countsCommitsByOthers()) {
+                // moving the data version first takes the write lock: nobody commits between the look at
+                // others' commits and this page's own commit, so the customer ids known are sure for it
+                moveDataVersion(c);
+                others = java.util.OptionalLong.of(dialect.commitsByOthers(connection));
+            }
+            Map<String, Long> known = knownCustomers.forPageOn(connection, others);
+            PageWriter writer = new PageWriter(c, dialect, source, known);
+            boolean customers = page.entries().stream().anyMatch(e -> e.record() instanceof io.vitals.model.Customer);
             try {
                 PageCounts counts = writer.write(page);
-                moveDataVersion(c);
+                if (others.isEmpty()) {
+                    moveDataVersion(c);
+                }
                 c.commit();
                 ownCommits.incrementAndGet();
+                if (customers) {
+                    knownCustomers.forget(); // an e-mail address may have moved to another customer
+                }
                 return counts;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
+                knownCustomers.forget(); // ids this page looked up may belong to rows it did not commit
                 throw e;
             } finally {
                 writer.close();
@@ -426,7 +447,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public void saveReport(SyncReport r) {
-        try (Connection c = dialect.open(url, false);
+        try (Connection c = writes.lend();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO sync_runs (source, started_ms, finished_ms, outcome, read,"
                         + " inserted, updated, unchanged, rejected, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.source());
@@ -499,7 +520,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     }
 
     private void execute(String sql, String arg) {
-        try (Connection c = dialect.open(url, false); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = writes.lend(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -509,7 +530,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     /** Refreshes the query planner's statistics; worth it after a large load. */
     public void analyze() {
-        try (Connection c = dialect.open(url, false); Statement st = c.createStatement()) {
+        try (Connection c = writes.lend(); Statement st = c.createStatement()) {
             st.execute("ANALYZE");
         } catch (SQLException e) {
             throw new StoreException("cannot analyze the store: " + e.getMessage(), e);
@@ -519,6 +540,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     @Override
     public void close() {
         reads.close();
+        writes.close();
     }
 
     private static String rootMessage(Throwable t) {

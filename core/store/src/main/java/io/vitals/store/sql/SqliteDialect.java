@@ -80,6 +80,26 @@ final class SqliteDialect implements StoreDialect {
     }
 
     @Override
+    public boolean countsCommitsByOthers() {
+        return true;
+    }
+
+    /** {@code PRAGMA data_version}: moved by every commit of another connection, this process's or another's. */
+    @Override
+    public long commitsByOthers(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement(); var rs = statement.executeQuery("PRAGMA data_version")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** One: SQLite has one writer at a time, and each keeps a 32 MiB page cache. */
+    @Override
+    public int pooledWriters() {
+        return 1;
+    }
+
+    @Override
     public Connection open(String url, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);

@@ -37,6 +37,21 @@ interface StoreDialect extends SqlDialect {
         return false;
     }
 
+    /** True when {@link #commitsByOthers} can tell (and one writer at a time holds the database). */
+    default boolean countsCommitsByOthers() {
+        return false;
+    }
+
+    /** A number that changes exactly when another connection has committed since this one last asked. */
+    default long commitsByOthers(Connection connection) throws SQLException {
+        throw new UnsupportedOperationException("this database does not count them");
+    }
+
+    /** Writer connections kept open between writes (sync pages, alerts, metadata). */
+    default int pooledWriters() {
+        return 2;
+    }
+
     /** The database's own words from a driver's error message. */
     default String reason(String message) {
         return message;

@@ -10,26 +10,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.ConnectionFactory;
 
 /**
- * A small pool of read-only connections. Opening a SQLite connection and setting its pragmas costs
- * more than many KPI queries, so connections are kept and handed out again, the one given back last
- * first: its caches are the warmest (a PostgreSQL backend reads the catalog of every table it touches
- * the first time, 10-20 ms for a KPI over a few tables, which handing connections out in turn paid on
- * every one of them).
+ * A small pool of connections: read-only ones for KPIs, writers for syncs. Opening a SQLite connection
+ * and setting its pragmas costs more than many KPI queries, and a writer opened afresh for every page
+ * of a sync starts with a cold page cache (1 M usage events: 0.6 s of 2.9 s on a bare JDBC harness),
+ * so connections are kept and handed out again, the one given back last first: its caches are the
+ * warmest (a PostgreSQL backend reads the catalog of every table it touches the first time, 10-20 ms
+ * for a KPI over a few tables, which handing connections out in turn paid on every one of them).
  */
-final class ReadConnections implements ConnectionFactory, AutoCloseable {
+final class Connections implements ConnectionFactory, AutoCloseable {
 
     private final StoreDialect dialect;
     private final String url;
     private final int size;
+    private final boolean readOnly;
     private final BlockingDeque<Connection> idle;
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
     private volatile long lastReturned = System.nanoTime();
 
-    ReadConnections(StoreDialect dialect, String url, int size) {
+    Connections(StoreDialect dialect, String url, int size, boolean readOnly) {
         this.dialect = dialect;
         this.url = url;
         this.size = size;
+        this.readOnly = readOnly;
         this.idle = new LinkedBlockingDeque<>(size);
     }
 
@@ -44,7 +47,7 @@ final class ReadConnections implements ConnectionFactory, AutoCloseable {
         }
         if (open.incrementAndGet() <= size) {
             try {
-                return dialect.open(url, true);
+                return dialect.open(url, readOnly);
             } catch (SQLException | RuntimeException e) {
                 open.decrementAndGet();
                 throw e;
@@ -69,7 +72,11 @@ final class ReadConnections implements ConnectionFactory, AutoCloseable {
         }
     }
 
-    /** A pooled connection for code that closes what it opens: closing it gives it back to the pool. */
+    /**
+     * A pooled connection for code that closes what it opens: closing it gives it back to the pool,
+     * unless it no longer works (a PostgreSQL server restarted): then it is closed and the next use
+     * opens a new one.
+     */
     Connection lend() throws SQLException {
         Connection pooled = openConnection();
         java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
@@ -77,7 +84,11 @@ final class ReadConnections implements ConnectionFactory, AutoCloseable {
                 (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
                         if (returned.compareAndSet(false, true)) {
-                            closeConnection(pooled);
+                            if (!pooled.isValid(5)) {
+                                discard(pooled);
+                            } else {
+                                closeConnection(pooled);
+                            }
                         }
                         return null;
                     }
@@ -87,6 +98,16 @@ final class ReadConnections implements ConnectionFactory, AutoCloseable {
                         throw e.getCause();
                     }
                 });
+    }
+
+    private void discard(Connection connection) {
+        lastReturned = System.nanoTime();
+        open.decrementAndGet();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // it was broken already
+        }
     }
 
     @Override
