@@ -119,10 +119,8 @@ final class SqliteDialect implements StoreDialect {
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
         Connection connection = dataSource.getConnection();
-        if (readOnly) {
-            try (var statement = connection.createStatement()) {
-                statement.execute("PRAGMA query_only = 1");
-            }
+        try (var statement = connection.createStatement()) {
+            statement.execute(readOnly ? "PRAGMA query_only = 1" : "PRAGMA wal_autocheckpoint = 10000");
         }
         return connection;
     }
