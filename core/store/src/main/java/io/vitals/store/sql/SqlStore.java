@@ -336,10 +336,11 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             moveDataVersion(c);
             c.commit();
             ownCommits.incrementAndGet();
+            // while this still holds the writer, so no page can start with the ids of the customers just deleted
+            // (their deletion went through this connection: no counter of other connections' commits tells)
+            knownCustomers.forget();
         } catch (SQLException e) {
             throw new StoreException("cannot delete the records of source " + source + ": " + e.getMessage(), e);
-        } finally {
-            knownCustomers.forget(); // its customers' ids are gone (on this connection: no other commit tells)
         }
     }
 
