@@ -23,10 +23,20 @@ final class Connections implements ConnectionFactory, AutoCloseable {
     private final String url;
     private final int size;
     private final boolean readOnly;
-    private final BlockingDeque<Connection> idle;
+    private final BlockingDeque<Idle> idle;
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
     private volatile long lastReturned = System.nanoTime();
+
+    /** A connection given back, and since when it has waited. */
+    private record Idle(Connection connection, long since) {
+    }
+
+    /**
+     * A connection that has waited longer than this is asked whether it still works before it is handed
+     * out (a PostgreSQL server restarted meanwhile leaves it open but dead); one closed is never handed out.
+     */
+    static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     Connections(StoreDialect dialect, String url, int size, boolean readOnly) {
         this.dialect = dialect;
@@ -41,9 +51,14 @@ final class Connections implements ConnectionFactory, AutoCloseable {
         if (closed) {
             throw new SQLException("the store is closed");
         }
-        Connection c = idle.pollFirst();
-        if (c != null) {
-            return c;
+        while (true) {
+            Idle waiting = idle.pollFirst();
+            if (waiting == null) {
+                break;
+            }
+            if (works(waiting)) {
+                return waiting.connection();
+            }
         }
         if (open.incrementAndGet() <= size) {
             try {
@@ -57,14 +72,18 @@ final class Connections implements ConnectionFactory, AutoCloseable {
         // Wait as long as connections keep coming back (a report queues more computations than there
         // are connections, and on a large store each may take a while); give up when none has for 60 s.
         while (true) {
+            Idle waiting;
             try {
-                c = idle.pollFirst(60, TimeUnit.SECONDS);
+                waiting = idle.pollFirst(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SQLException("interrupted while waiting for a store connection", e);
             }
-            if (c != null) {
-                return c;
+            if (waiting != null) {
+                if (works(waiting)) {
+                    return waiting.connection();
+                }
+                return openConnection(); // its place is free again
             }
             if (closed || System.nanoTime() - lastReturned > TimeUnit.SECONDS.toNanos(60)) {
                 throw new SQLException("no store connection came back within 60 s");
@@ -72,11 +91,22 @@ final class Connections implements ConnectionFactory, AutoCloseable {
         }
     }
 
-    /**
-     * A pooled connection for code that closes what it opens: closing it gives it back to the pool,
-     * unless it no longer works (a PostgreSQL server restarted): then it is closed and the next use
-     * opens a new one.
-     */
+    /** True when the connection can be handed out; else it is closed and its place in the pool freed. */
+    private boolean works(Idle waiting) {
+        Connection c = waiting.connection();
+        boolean works;
+        try {
+            works = !c.isClosed() && (System.nanoTime() - waiting.since() < CHECK_AFTER_IDLE_NANOS || c.isValid(5));
+        } catch (SQLException e) {
+            works = false;
+        }
+        if (!works) {
+            discard(c);
+        }
+        return works;
+    }
+
+    /** A pooled connection for code that closes what it opens: closing it gives it back to the pool. */
     Connection lend() throws SQLException {
         Connection pooled = openConnection();
         java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
@@ -84,11 +114,7 @@ final class Connections implements ConnectionFactory, AutoCloseable {
                 (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
                         if (returned.compareAndSet(false, true)) {
-                            if (!pooled.isValid(5)) {
-                                discard(pooled);
-                            } else {
-                                closeConnection(pooled);
-                            }
+                            closeConnection(pooled);
                         }
                         return null;
                     }
@@ -101,7 +127,6 @@ final class Connections implements ConnectionFactory, AutoCloseable {
     }
 
     private void discard(Connection connection) {
-        lastReturned = System.nanoTime();
         open.decrementAndGet();
         try {
             connection.close();
@@ -118,11 +143,16 @@ final class Connections implements ConnectionFactory, AutoCloseable {
             open.decrementAndGet();
             return;
         }
-        if (!connection.getAutoCommit()) {
-            connection.rollback();
-            connection.setAutoCommit(true);
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException broken) {
+            discard(connection); // its place is free again; the caller's own failure, if any, has been reported
+            return;
         }
-        if (!idle.offerFirst(connection)) {
+        if (!idle.offerFirst(new Idle(connection, System.nanoTime()))) {
             connection.close();
             open.decrementAndGet();
         }
@@ -131,10 +161,10 @@ final class Connections implements ConnectionFactory, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Connection c;
+        Idle c;
         while ((c = idle.poll()) != null) {
             try {
-                c.close();
+                c.connection().close();
             } catch (SQLException e) {
                 // closing anyway
             }
