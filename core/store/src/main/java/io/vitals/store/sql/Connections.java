@@ -27,6 +27,8 @@ final class Connections implements ConnectionFactory, AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
     private volatile long lastReturned = System.nanoTime();
+    /** Connections given back before this instant are checked before they are handed out (see {@link #suspectIdle}). */
+    private volatile long suspectBefore = System.nanoTime();
 
     /** A connection given back, and since when it has waited. */
     private record Idle(Connection connection, long since) {
@@ -96,7 +98,8 @@ final class Connections implements ConnectionFactory, AutoCloseable {
         Connection c = waiting.connection();
         boolean works;
         try {
-            works = !c.isClosed() && (System.nanoTime() - waiting.since() < CHECK_AFTER_IDLE_NANOS || c.isValid(5));
+            boolean trusted = waiting.since() - suspectBefore > 0 && System.nanoTime() - waiting.since() < CHECK_AFTER_IDLE_NANOS;
+            works = !c.isClosed() && (trusted || c.isValid(5));
         } catch (SQLException e) {
             works = false;
         }
@@ -104,6 +107,11 @@ final class Connections implements ConnectionFactory, AutoCloseable {
             discard(c);
         }
         return works;
+    }
+
+    /** One connection was found dead: every one waiting now is checked before it is handed out. */
+    void suspectIdle() {
+        suspectBefore = System.nanoTime();
     }
 
     /** A pooled connection for code that closes what it opens: closing it gives it back to the pool. */

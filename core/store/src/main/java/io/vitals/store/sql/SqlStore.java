@@ -87,6 +87,33 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         this.alerts = new AlertTables(readOnly -> readOnly ? reads.lend() : writes.lend());
     }
 
+    /**
+     * A read on the read pool, asked again when its connection turned out dead (a PostgreSQL server
+     * restarted since its last use: SQLState class 08, or 57P01 for a server shut down): the connections
+     * waiting in the pool are then checked before they are handed out, so the second asking gets a live one.
+     */
+    private <T> T reading(org.jdbi.v3.core.HandleCallback<T, RuntimeException> read) {
+        try {
+            return jdbi.withHandle(read);
+        } catch (RuntimeException e) {
+            if (!connectionLost(e)) {
+                throw e;
+            }
+            reads.suspectIdle();
+            return jdbi.withHandle(read);
+        }
+    }
+
+    static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P01"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Opens (creating and migrating if needed) the store at a JDBC URL. */
     public static SqlStore open(String url, int readConnections) {
         return open(url, null, null, readConnections);
@@ -159,7 +186,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             t.record(scoped, bound);
         }
         try {
-            return jdbi.withHandle(h -> h.createQuery(scoped).bindMap(bound)
+            return reading(h -> h.createQuery(scoped).bindMap(bound)
                     .map((rs, ctx) -> mapper.map(new ResultSetRow(rs))).list());
         } catch (JdbiException e) {
             throw new StoreException("query failed: " + rootMessage(e) + "\n" + scoped, e);
@@ -217,7 +244,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         bound.put("toDay", 0L);
         try {
             // LIMIT 0 makes the database plan the query and name its columns without reading a row.
-            return jdbi.withHandle(h -> h.createQuery("SELECT * FROM (\n" + sql + "\n) vitals_probe LIMIT 0").bindMap(bound)
+            return reading(h -> h.createQuery("SELECT * FROM (\n" + sql + "\n) vitals_probe LIMIT 0").bindMap(bound)
                     .scanResultSet((supplier, ctx) -> {
                         java.sql.ResultSetMetaData md = supplier.get().getMetaData();
                         List<String> labels = new ArrayList<>();
@@ -240,7 +267,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         CachedNames cached = attributeNames;
         long version = ownCommits.get();
         if (cached.version() != version) {
-            List<String> found = jdbi.withHandle(h -> h.createQuery(
+            List<String> found = reading(h -> h.createQuery(
                     "SELECT DISTINCT name FROM customer_attributes").mapTo(String.class).list());
             Set<String> names = new TreeSet<>(found);
             cached = new CachedNames(version, names);
@@ -256,7 +283,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         }
         Map<String, Object> params = new HashMap<>();
         String condition = scope.customerCondition(segment, params, attributeNames());
-        long matching = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM " + dialect.physical("customers")
+        long matching = reading(h -> h.createQuery("SELECT count(*) FROM " + dialect.physical("customers")
                 + " c WHERE " + condition).bindMap(params).mapTo(Long.class).one());
         if (matching == 0) {
             StringBuilder hint = new StringBuilder();
@@ -284,7 +311,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
                         + " IS NOT NULL ORDER BY 1 LIMIT " + (Segments.MAX_VALUES + 1)
                 : "SELECT DISTINCT value FROM " + dialect.physical("customer_attributes")
                         + " WHERE name = :key AND value IS NOT NULL ORDER BY 1 LIMIT " + (Segments.MAX_VALUES + 1);
-        List<String> values = new ArrayList<>(jdbi.withHandle(h -> h.createQuery(sql).bind("key", key).mapTo(String.class).list()));
+        List<String> values = new ArrayList<>(reading(h -> h.createQuery(sql).bind("key", key).mapTo(String.class).list()));
         if (values.size() > Segments.MAX_VALUES) {
             values = new ArrayList<>(values.subList(0, Segments.MAX_VALUES));
             values.add("...");
@@ -297,7 +324,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     /** The version row of migration 005: every process writing this database moves it, so every one sees the change. */
     @Override
     public long dataVersion() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(version), 0) FROM store_version").mapTo(Long.class).one());
+        return reading(h -> h.createQuery("SELECT coalesce(max(version), 0) FROM store_version").mapTo(Long.class).one());
     }
 
     /** Moves the data version inside the caller's write transaction, so it commits (or not) with the records. */
@@ -346,23 +373,23 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public boolean isEmpty() {
-        return !jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM customers)").mapTo(Boolean.class).one());
+        return !reading(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM customers)").mapTo(Boolean.class).one());
     }
 
     @Override
     public Map<String, Long> counts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        jdbi.useHandle(h -> {
+        return reading(h -> {
+            Map<String, Long> counts = new LinkedHashMap<>();
             for (String table : CanonicalTables.ALL) {
                 counts.put(table, h.createQuery("SELECT count(*) FROM " + table).mapTo(Long.class).one());
             }
+            return counts;
         });
-        return counts;
     }
 
     @Override
     public Optional<String> metadata(String key) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT value FROM store_metadata WHERE key = :key")
+        return reading(h -> h.createQuery("SELECT value FROM store_metadata WHERE key = :key")
                 .bind("key", key).mapTo(String.class).findOne());
     }
 
@@ -384,7 +411,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public Optional<String> cursor(String source) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT cursor FROM sync_cursors WHERE source = :source")
+        return reading(h -> h.createQuery("SELECT cursor FROM sync_cursors WHERE source = :source")
                 .bind("source", source).mapTo(String.class).findOne());
     }
 
@@ -433,7 +460,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public List<Rejected> rejects(String source, int limit) {
-        return jdbi.withHandle(h -> h.createQuery(
+        return reading(h -> h.createQuery(
                 "SELECT rejected_ms, raw, reason FROM sync_rejects WHERE source = :source ORDER BY id DESC LIMIT :limit")
                 .bind("source", source).bind("limit", limit)
                 .map((rs, ctx) -> new Rejected(source, java.time.Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3)))
@@ -442,7 +469,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public long rejectCount(String source) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM sync_rejects WHERE source = :source")
+        return reading(h -> h.createQuery("SELECT count(*) FROM sync_rejects WHERE source = :source")
                 .bind("source", source).mapTo(Long.class).one());
     }
 
@@ -469,7 +496,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public Optional<SyncReport> lastReport(String source) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sync_runs WHERE source = :source ORDER BY id DESC LIMIT 1")
+        return reading(h -> h.createQuery("SELECT * FROM sync_runs WHERE source = :source ORDER BY id DESC LIMIT 1")
                 .bind("source", source)
                 .map((rs, ctx) -> new SyncReport(source, java.time.Instant.ofEpochMilli(rs.getLong("started_ms")),
                         java.time.Instant.ofEpochMilli(rs.getLong("finished_ms")), SyncReport.Outcome.valueOf(rs.getString("outcome")),

@@ -57,6 +57,37 @@ class ConnectionsTest {
     }
 
     @Test
+    void afterAConnectionWasFoundDeadTheWaitingOnesAreCheckedBeforeTheyAreHandedOut() throws Exception {
+        try (Connections pool = pool(1)) {
+            Connection real = pool.openConnection();
+            java.util.concurrent.atomic.AtomicBoolean dead = new java.util.concurrent.atomic.AtomicBoolean();
+            // open but dead, as a PostgreSQL connection is after the server restarted
+            Connection c = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> method.getName().equals("isValid")
+                            ? !dead.get() : method.invoke(real, args));
+            pool.closeConnection(c);
+            dead.set(true);
+            assertSame(c, pool.openConnection(), "given back moments ago: handed out without asking");
+            pool.closeConnection(c);
+            pool.suspectIdle();
+            Connection next = pool.openConnection();
+            assertNotSame(c, next);
+            assertTrue(real.isClosed(), "the dead one was closed");
+            assertEquals(1, one(next));
+        }
+    }
+
+    @Test
+    void aLostConnectionIsToldFromAFailedQuery() {
+        assertTrue(SqlStore.connectionLost(new RuntimeException(new java.sql.SQLException(
+                "FATAL: terminating connection due to administrator command", "57P01"))));
+        assertTrue(SqlStore.connectionLost(new java.sql.SQLException("An I/O error occurred", "08006")));
+        assertEquals(false, SqlStore.connectionLost(new RuntimeException(new java.sql.SQLException(
+                "relation \"customer\" does not exist", "42P01"))));
+        assertEquals(false, SqlStore.connectionLost(new IllegalStateException("no SQL at all")));
+    }
+
+    @Test
     void aConnectionWhoseTransactionCannotBeRolledBackIsNotKept() throws Exception {
         try (Connections pool = pool(1)) {
             Connection c = pool.openConnection();
