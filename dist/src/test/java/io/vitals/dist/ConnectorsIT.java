@@ -137,16 +137,7 @@ class ConnectorsIT {
     void aSourceWithAnIntervalSyncsOnItsOwn() throws Exception {
         Path imports = Files.createDirectories(home.resolve("imports"));
         Files.writeString(imports.resolve("nps.csv"), "id,email,score,at\nn1,nobody@example.org,10,2026-05-02\nn2,c1@x.example,3,2026-05-03\n");
-        Distribution.write(home.resolve("etc/vitals.source.file-scheduled.cfg"), """
-                path = imports/nps.csv
-                entity = survey_responses
-                default.type = nps
-                map.externalId = id
-                map.email = email
-                map.score = score
-                map.answeredAt = at
-                interval = 1
-                """);
+        Distribution.npsAnswersSource(home, "scheduled", "imports/nps.csv", "interval = 1\n");
         awaitSource("scheduled");
         Distribution.await("a sync nobody asked for", WITHIN, () -> sync.status("scheduled").last() != null);
         SyncReport report = sync.status("scheduled").last();

@@ -94,6 +94,21 @@ final class Distribution {
         return port;
     }
 
+    /**
+     * A file source of NPS answers (columns id, email, score, at) at {@code path} under the home, as
+     * {@code etc/vitals.source.file-<id>.cfg}, with any further settings.
+     */
+    static void npsAnswersSource(Path home, String id, String path, String more) {
+        write(home.resolve("etc/vitals.source.file-" + id + ".cfg"), "path = " + path + "\n" + """
+                entity = survey_responses
+                default.type = nps
+                map.externalId = id
+                map.email = email
+                map.score = score
+                map.answeredAt = at
+                """ + more);
+    }
+
     static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());

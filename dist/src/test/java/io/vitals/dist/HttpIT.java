@@ -392,15 +392,7 @@ class HttpIT {
             csv.append("p").append(i).append(",fan").append(i).append("@example.org,10,2026-05-1").append(i).append('\n');
         }
         Files.writeString(imports.resolve("promoters.csv"), csv.toString());
-        Distribution.write(home.resolve("etc/vitals.source.file-promoters.cfg"), """
-                path = imports/promoters.csv
-                entity = survey_responses
-                default.type = nps
-                map.externalId = id
-                map.email = email
-                map.score = score
-                map.answeredAt = at
-                """);
+        Distribution.npsAnswersSource(home, "promoters", "imports/promoters.csv", "");
         Distribution.await("the source synced", Duration.ofSeconds(30), () -> vitals.execute("connector:sync promoters").succeeded());
         double after = shell("kpi:compute nps --format json").get("value").asDouble();
         assertTrue(after > before, "eight promoters more in May: " + before + " -> " + after);

@@ -53,15 +53,7 @@ class WarmReportIT {
                 csv.append("w").append(i).append(",c").append(i).append("@x.example,0,2026-05-1").append(i % 10).append('\n');
             }
             Files.writeString(imports.resolve("nps.csv"), csv);
-            Distribution.write(home.resolve("etc/vitals.source.file-late-answers.cfg"), """
-                    path = imports/nps.csv
-                    entity = survey_responses
-                    default.type = nps
-                    map.externalId = id
-                    map.email = email
-                    map.score = score
-                    map.answeredAt = at
-                    """);
+            Distribution.npsAnswersSource(home, "late-answers", "imports/nps.csv", "");
             Distribution.await("the source", WITHIN, () -> vitals.execute("connector:list").output().contains("late-answers"));
             VitalsRuntime.CommandOutcome sync = vitals.execute("connector:sync late-answers");
             assertTrue(sync.output().contains("inserted 10"), sync.output() + sync.errors() + sync.failureMessage());

@@ -143,17 +143,30 @@ class KpiCatalogueTest {
         assertEquals(2.0, registry.compute("counted", october).value());
     }
 
-    @Test
-    void whoAsksWhileTheSameQuestionIsComputedWaitsForThatAnswer() throws Exception {
+    /** Two askers of October: the first held inside its computation until {@code gate} is let go. */
+    record Held(Future<KpiResult> first, Future<KpiResult> second, CountDownLatch gate) {
+    }
+
+    /** Computations after the held one are not held. */
+    Held twoAskersTheFirstHeld(ExecutorService askers) throws InterruptedException {
         kpi.started = new CountDownLatch(1);
         kpi.letGo = new CountDownLatch(1);
+        Future<KpiResult> first = askers.submit(() -> registry.compute("counted", october));
+        assertTrue(kpi.started.await(10, TimeUnit.SECONDS));
+        Future<KpiResult> second = askers.submit(() -> registry.compute("counted", october));
+        CountDownLatch gate = kpi.letGo;
+        kpi.letGo = null;
+        return new Held(first, second, gate);
+    }
+
+    @Test
+    void whoAsksWhileTheSameQuestionIsComputedWaitsForThatAnswer() throws Exception {
         ExecutorService askers = Executors.newFixedThreadPool(2);
         try {
-            Future<KpiResult> first = askers.submit(() -> registry.compute("counted", october));
-            assertTrue(kpi.started.await(10, TimeUnit.SECONDS));
-            Future<KpiResult> second = askers.submit(() -> registry.compute("counted", october));
-            CountDownLatch gate = kpi.letGo;
-            kpi.letGo = null;
+            Held held = twoAskersTheFirstHeld(askers);
+            Future<KpiResult> first = held.first();
+            Future<KpiResult> second = held.second();
+            CountDownLatch gate = held.gate();
             // another question is not held up by it
             assertEquals(2.0, registry.compute("counted", new KpiQuery(Period.parse("2026-09-01", "2026-10-01"), Segment.ALL)).value());
             Thread.sleep(100); // the second asker is waiting by now (a wrong registry would have computed it)
@@ -170,17 +183,13 @@ class KpiCatalogueTest {
     @Test
     void whoWaitedForAFailedComputationComputesOnItsOwn() throws Exception {
         kpi.failingComputation = 1;
-        kpi.started = new CountDownLatch(1);
-        kpi.letGo = new CountDownLatch(1);
         ExecutorService askers = Executors.newFixedThreadPool(2);
         try {
-            Future<KpiResult> first = askers.submit(() -> registry.compute("counted", october));
-            assertTrue(kpi.started.await(10, TimeUnit.SECONDS));
-            Future<KpiResult> second = askers.submit(() -> registry.compute("counted", october));
+            Held held = twoAskersTheFirstHeld(askers);
+            Future<KpiResult> first = held.first();
+            Future<KpiResult> second = held.second();
             Thread.sleep(100); // the second asker is waiting for the first computation by now
-            CountDownLatch gate = kpi.letGo;
-            kpi.letGo = null;
-            gate.countDown();
+            held.gate().countDown();
             ExecutionException failed = assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));
             assertEquals("the database is down", failed.getCause().getMessage());
             assertEquals(2.0, second.get(10, TimeUnit.SECONDS).value());

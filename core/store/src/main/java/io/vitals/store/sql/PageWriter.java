@@ -50,6 +50,7 @@ final class PageWriter {
     private long inserted;
     private long updated;
     private long unchanged;
+    private boolean wroteCustomers;
     private final List<String[]> rejects = new ArrayList<>();
 
     /** @param customersByKey customer ids by key already known (see {@link KnownCustomers}); this page adds to it */
@@ -90,9 +91,15 @@ final class PageWriter {
         return new PageCounts(page.read(), inserted, updated, unchanged, rejects.size());
     }
 
+    /** True once the page had customers: an e-mail address may have moved from one to another. */
+    boolean wroteCustomers() {
+        return wroteCustomers;
+    }
+
     // ---- customers
 
     private void writeCustomers(List<SourcePage.Entry> entries) throws SQLException {
+        wroteCustomers |= !entries.isEmpty();
         List<Row> rows = new ArrayList<>();
         for (SourcePage.Entry entry : entries) {
             Customer c = (Customer) entry.record();

@@ -80,7 +80,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             throw new StoreException("cannot open the store at " + withoutPassword(url) + ": " + e.getMessage(), e);
         }
         this.reads = new Connections(dialect, url, readConnections, true);
-        this.writes = new Connections(dialect, url, dialect.pooledWriters(), false);
+        // writers kept open between writes: one where one writes at a time (each keeps a 32 MiB page cache on SQLite)
+        this.writes = new Connections(dialect, url, dialect.oneWriterAtATime() ? 1 : 2, false);
         this.jdbi = Jdbi.create(reads);
         this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
         this.scope = new SegmentScope(dialect);
@@ -419,25 +420,25 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     public PageCounts write(String source, SourcePage page) {
         try (Connection c = writes.lend()) {
             c.setAutoCommit(false);
-            java.util.OptionalLong others = java.util.OptionalLong.empty();
             Connection connection = c.unwrap(Connection.class);
-            if (dialect.countsCommitsByOthers()) {
-                // moving the data version first takes the write lock: nobody commits between the look at
-                // others' commits and this page's own commit, so the customer ids known are sure for it
+            // Where one writer at a time holds the database (SQLite), moving the data version first takes
+            // the write lock: nobody commits between the look at others' commits and this page's own
+            // commit, so the customer ids known are sure for it. Elsewhere the version row's lock is taken last.
+            boolean lockFirst = dialect.oneWriterAtATime();
+            if (lockFirst) {
                 moveDataVersion(c);
-                others = java.util.OptionalLong.of(dialect.commitsByOthers(connection));
             }
-            Map<String, Long> known = knownCustomers.forPageOn(connection, others);
+            Map<String, Long> known = knownCustomers.forPageOn(connection,
+                    lockFirst ? dialect.commitsByOthers(connection) : java.util.OptionalLong.empty());
             PageWriter writer = new PageWriter(c, dialect, source, known);
-            boolean customers = page.entries().stream().anyMatch(e -> e.record() instanceof io.vitals.model.Customer);
             try {
                 PageCounts counts = writer.write(page);
-                if (others.isEmpty()) {
+                if (!lockFirst) {
                     moveDataVersion(c);
                 }
                 c.commit();
                 ownCommits.incrementAndGet();
-                if (customers) {
+                if (writer.wroteCustomers()) {
                     knownCustomers.forget(); // an e-mail address may have moved to another customer
                 }
                 return counts;

@@ -79,24 +79,18 @@ final class SqliteDialect implements StoreDialect {
         return true;
     }
 
-    @Override
-    public boolean countsCommitsByOthers() {
-        return true;
-    }
-
     /** {@code PRAGMA data_version}: moved by every commit of another connection, this process's or another's. */
     @Override
-    public long commitsByOthers(Connection connection) throws SQLException {
+    public java.util.OptionalLong commitsByOthers(Connection connection) throws SQLException {
         try (var statement = connection.createStatement(); var rs = statement.executeQuery("PRAGMA data_version")) {
             rs.next();
-            return rs.getLong(1);
+            return java.util.OptionalLong.of(rs.getLong(1));
         }
     }
 
-    /** One: SQLite has one writer at a time, and each keeps a 32 MiB page cache. */
     @Override
-    public int pooledWriters() {
-        return 1;
+    public boolean oneWriterAtATime() {
+        return true;
     }
 
     @Override

@@ -37,19 +37,18 @@ interface StoreDialect extends SqlDialect {
         return false;
     }
 
-    /** True when {@link #commitsByOthers} can tell (and one writer at a time holds the database). */
-    default boolean countsCommitsByOthers() {
+    /**
+     * A number that changes exactly when another connection has committed since this one last asked,
+     * where the database counts them and one writer at a time holds it (so the count, read under the
+     * write lock, stays true until the commit); empty elsewhere.
+     */
+    default java.util.OptionalLong commitsByOthers(Connection connection) throws SQLException {
+        return java.util.OptionalLong.empty();
+    }
+
+    /** True when one writer at a time holds the whole database (SQLite), false when writers lock rows. */
+    default boolean oneWriterAtATime() {
         return false;
-    }
-
-    /** A number that changes exactly when another connection has committed since this one last asked. */
-    default long commitsByOthers(Connection connection) throws SQLException {
-        throw new UnsupportedOperationException("this database does not count them");
-    }
-
-    /** Writer connections kept open between writes (sync pages, alerts, metadata). */
-    default int pooledWriters() {
-        return 2;
     }
 
     /** The database's own words from a driver's error message. */
