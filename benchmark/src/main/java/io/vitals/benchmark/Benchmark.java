@@ -398,7 +398,7 @@ public final class Benchmark {
             port = free.getLocalPort();
         }
         Files.writeString(httpCfg, "address = 127.0.0.1\nport = " + port + "\n");
-        Files.writeString(warmCfg, "quietSeconds = 0\n");
+        Files.writeString(warmCfg, "quietSeconds = 0\nrestFactor = 0\n");
         Files.writeString(answers, "id,email,score,at\nbench-warm,bench@unknown.example,7," + java.time.Instant.now().getEpochSecond() + "\n");
         Files.writeString(sourceCfg, "path = " + answers + "\n" + """
                 entity = survey_responses

@@ -65,6 +65,11 @@ public class ReportWarmer implements SyncObserver {
         @AttributeDefinition(description = "Seconds to wait first; a sync meanwhile starts the wait again, so a burst"
                 + " of syncs is followed by one computation.", min = "0")
         long quietSeconds() default 10;
+
+        @AttributeDefinition(description = "After a computation that took D seconds, the next one waits at least"
+                + " restFactor x D after it (3: the report kept warm takes at most a quarter of the time however"
+                + " often sources sync); 0: no rest.", min = "0")
+        double restFactor() default 3;
     }
 
     private final KpiReporter reporter;
@@ -81,6 +86,8 @@ public class ReportWarmer implements SyncObserver {
     private ScheduledFuture<?> next;
     /** The computation waiting is the one after start (no sync has asked for one since). */
     private boolean startPending;
+    /** {@link System#nanoTime()} before which the next computation rests; only the warming thread writes it. */
+    private volatile long restUntil = System.nanoTime();
 
     @Activate
     public ReportWarmer(@Reference KpiReporter reporter, @Reference(service = LoggerFactory.class) Logger log,
@@ -164,16 +171,16 @@ public class ReportWarmer implements SyncObserver {
         synchronized (this) {
             startPending = false;
         }
+        long resting = restUntil - System.nanoTime();
+        if (resting > 0) {
+            // the last computation ended lately: syncs every minute must not keep the cores busy with it
+            lookAgainIn(TimeUnit.NANOSECONDS.toMillis(resting) + 1);
+            return;
+        }
         RuntimeStatus platform = status;
         if (platform != null && !platform.settled()) {
             // deploy/ is still being installed or a store is migrating: look again in a second
-            synchronized (this) {
-                try {
-                    next = warming.schedule(this::warmWhenSettled, 1, TimeUnit.SECONDS);
-                } catch (RejectedExecutionException stopping) {
-                    next = null;
-                }
-            }
+            lookAgainIn(1000);
             return;
         }
         Period month = Period.lastFullMonth(today.get());
@@ -186,6 +193,17 @@ public class ReportWarmer implements SyncObserver {
                     failed == 0 ? "" : "; " + failed + " failed, each is computed again when asked"));
         } catch (RuntimeException e) {
             say.accept("Report for " + month.from() + " could not be kept warm: " + e.getMessage());
+        } finally {
+            long ended = System.nanoTime();
+            restUntil = ended + (long) ((ended - started) * Math.max(0, config.restFactor()));
+        }
+    }
+
+    private synchronized void lookAgainIn(long millis) {
+        try {
+            next = warming.schedule(this::warmWhenSettled, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            next = null;
         }
     }
 }

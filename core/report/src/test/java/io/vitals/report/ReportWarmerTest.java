@@ -117,6 +117,33 @@ class ReportWarmerTest {
         assertEquals(null, asked.poll(500, TimeUnit.MILLISECONDS));
     }
 
+    @Test
+    void afterAComputationTheNextRestsForRestFactorTimesItsDuration() throws Exception {
+        List<Long> ended = new CopyOnWriteArrayList<>();
+        KpiReporter slow = query -> {
+            asked.add(query);
+            sleep(400);
+            ended.add(System.nanoTime());
+            return new KpiReport(query, query.period().previous(), List.of(), Duration.ZERO);
+        };
+        warmer = new ReportWarmer(slow, said::add, config(true, true, 0, 5), () -> LocalDate.parse("2026-11-24"), true);
+        asked.poll(10, TimeUnit.SECONDS);
+        awaitSaid(1);
+        warmer.synced(synced(1, 0));
+        assertEquals(null, asked.poll(1500, TimeUnit.MILLISECONDS), "computed again without resting 5 x 0.4 s");
+        assertEquals(Period.parse("2026-10-01", "2026-11-01"), asked.poll(10, TimeUnit.SECONDS).period(), "never computed after the rest");
+        long rested = System.nanoTime() - ended.get(0);
+        assertTrue(rested >= TimeUnit.MILLISECONDS.toNanos(2000), "rested only " + rested / 1_000_000 + " ms");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void awaitSaid(int lines) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (said.size() < lines && System.nanoTime() < until) {
@@ -125,11 +152,16 @@ class ReportWarmerTest {
     }
 
     static ReportWarmer.Config config(boolean atStart, boolean afterSync, long quietSeconds) {
+        return config(atStart, afterSync, quietSeconds, 0);
+    }
+
+    static ReportWarmer.Config config(boolean atStart, boolean afterSync, long quietSeconds, double restFactor) {
         return new ReportWarmer.Config() {
             @Override public Class<? extends Annotation> annotationType() { return ReportWarmer.Config.class; }
             @Override public boolean atStart() { return atStart; }
             @Override public boolean afterSync() { return afterSync; }
             @Override public long quietSeconds() { return quietSeconds; }
+            @Override public double restFactor() { return restFactor; }
         };
     }
 }
