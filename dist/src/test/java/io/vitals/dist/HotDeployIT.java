@@ -76,6 +76,9 @@ class HotDeployIT {
         Files.copy(aside, jar);
         Duration back = Distribution.await("csat to come back", WITHIN, () -> kpis.find("csat").isPresent());
         assertTrue(kpis.compute("csat", MAY).hasValue());
+        String log = Files.readString(home.resolve("data/log/vitals.log"));
+        assertTrue(log.contains("io.vitals.kpi.csat: BundleEvent UNINSTALLED") && log.contains("io.vitals.kpi.csat: BundleEvent INSTALLED"),
+                "the log file tells a jar leaving and coming back");
         System.out.println("hot deploy: csat removed in " + gone.toMillis() + " ms, back in " + back.toMillis() + " ms");
     }
 

@@ -59,8 +59,9 @@ class ServeIT {
             String err = new String(serve.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(err.lines().noneMatch(l -> l.contains("error") || l.contains("Exception")), err);
             String log = Files.readString(home.resolve("data/log/vitals.log"));
-            assertTrue(log.contains("io.vitals.http.api"), "logs to data/log/vitals.log");
-            assertTrue(log.contains("io.vitals.store") && log.contains("STOPPED"), "bundles stopped in order, the store with them");
+            assertTrue(log.contains("INFO  io.vitals.store: Store at jdbc:sqlite:"), "logs to data/log/vitals.log: " + log);
+            assertTrue(!log.contains("ServiceEvent") && !log.contains("BundleEvent STARTED"),
+                    "the framework's own events at INFO stay out of the file unless vitals.log.events is set: " + log);
         } finally {
             serve.destroyForcibly();
         }

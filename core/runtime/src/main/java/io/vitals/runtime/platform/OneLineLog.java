@@ -35,6 +35,7 @@ public class OneLineLog implements LogListener {
 
     private LogLevel consoleLevel = LogLevel.WARN;
     private LogLevel fileLevel = LogLevel.INFO;
+    private boolean allEvents;
     private LogFile file;
     private PlatformStatus status;
     private BundleContext context;
@@ -50,6 +51,7 @@ public class OneLineLog implements LogListener {
         this.context = context;
         consoleLevel = level(context.getProperty("vitals.log.console"), LogLevel.WARN);
         fileLevel = level(context.getProperty("vitals.log.file"), LogLevel.INFO);
+        allEvents = Boolean.parseBoolean(context.getProperty("vitals.log.events"));
         String home = context.getProperty("vitals.home");
         if (home != null) {
             Path path = Path.of(home, "data", "log", "vitals.log");
@@ -137,7 +139,7 @@ public class OneLineLog implements LogListener {
         } else if (consoleLevel.implies(level) && !stopping() && !alreadySaid(entry)) {
             System.err.println("vitals: " + level.name().toLowerCase(Locale.ROOT) + ": " + oneLine(entry));
         }
-        if (file != null && fileLevel.implies(level)) {
+        if (file != null && fileLevel.implies(level) && worthAFileLine(entry)) {
             try {
                 StringBuilder line = new StringBuilder().append(Instant.ofEpochMilli(entry.getTime())).append(' ')
                         .append(String.format("%-5s", level.name())).append(' ').append(bundleName(entry.getBundle())).append(": ")
@@ -152,6 +154,31 @@ public class OneLineLog implements LogListener {
                 // the console line above has been written; the file is best effort
             }
         }
+    }
+
+    /**
+     * The framework logs every service and bundle event at INFO (about 380 lines a start, as many for a
+     * one-shot command as for a server): the file keeps a deploy/ jar installed, updated or uninstalled,
+     * and framework events above INFO; {@code vitals.log.events = true} keeps them all.
+     */
+    boolean worthAFileLine(LogEntry entry) {
+        String logger = entry.getLoggerName();
+        if (allEvents || logger == null || !logger.startsWith("Events.") || LogLevel.WARN.implies(entry.getLogLevel())) {
+            return true;
+        }
+        return logger.startsWith("Events.Bundle") && isDeployed(entry.getBundle()) && changesWhatIsDeployed(entry.getMessage());
+    }
+
+    private static boolean changesWhatIsDeployed(String message) {
+        return message != null && (message.endsWith("INSTALLED") || message.endsWith("UPDATED"));
+    }
+
+    private boolean isDeployed(Bundle bundle) {
+        if (bundle == null || status == null) {
+            return false;
+        }
+        Path file = PlatformStatus.fileOf(bundle.getLocation());
+        return file != null && status.isInDeploy(file);
     }
 
     /** What failed and why, in one line. */

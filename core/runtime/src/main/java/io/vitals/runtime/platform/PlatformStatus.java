@@ -284,12 +284,16 @@ public class PlatformStatus implements RuntimeStatus {
         return home != null && jar.startsWith(home) ? home.relativize(jar).toString() : jar.toString();
     }
 
+    boolean isInDeploy(Path file) {
+        return deploy.equals(file.getParent());
+    }
+
     /** The bundles whose location is a file in deploy/, by that file. */
     Map<Path, Bundle> deployedBundles() {
         Map<Path, Bundle> out = new HashMap<>();
         for (Bundle bundle : context.getBundles()) {
             Path file = fileOf(bundle.getLocation());
-            if (file != null && deploy.equals(file.getParent())) {
+            if (file != null && isInDeploy(file)) {
                 out.put(file, bundle);
             }
         }
