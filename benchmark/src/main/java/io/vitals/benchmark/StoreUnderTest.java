@@ -44,6 +44,15 @@ abstract class StoreUnderTest {
     /** The traced statements of a KPI run once to warm up and {@code runs} more times: the median of the summed times. */
     abstract double medianMillis(Path home, Benchmark.Size size, String script, int runs) throws IOException, InterruptedException;
 
+    /** Whether a copied home still names the same data (a server's schema), which the ingest must then leave as it was. */
+    abstract boolean copiesShareTheData();
+
+    /** The ingest's baseline: the database's own bulk import of the CSV into a new table without indexes. */
+    abstract Imported importBaseline(Path csv, Path work) throws IOException, InterruptedException;
+
+    record Imported(String tool, String how, long rows, double seconds) {
+    }
+
     /** Statements in a traced script: each ends with a line holding only ';'. */
     static int statements(String script) {
         int n = 0;
@@ -139,6 +148,17 @@ abstract class StoreUnderTest {
                     ".timer on\n.output /dev/null\n", script, runs, RUN_TIME, 1000);
         }
 
+        @Override boolean copiesShareTheData() { return false; }
+
+        @Override Imported importBaseline(Path csv, Path work) throws IOException, InterruptedException {
+            Path empty = work.resolve("import.db");
+            Files.deleteIfExists(empty);
+            double seconds = Processes.timed(List.of(Benchmark.SQLITE3, empty.toString(), ".mode csv", ".import " + csv + " usage_events"));
+            long rows = Long.parseLong(Processes.output(List.of(Benchmark.SQLITE3, empty.toString(), "SELECT count(*) FROM usage_events")).trim());
+            Files.deleteIfExists(empty);
+            return new Imported("`sqlite3 .import`", "`sqlite3 .import` of the same file into a new, empty table without indexes", rows, seconds);
+        }
+
         private static Path db(Path home) {
             return home.resolve("data/vitals.db");
         }
@@ -207,6 +227,21 @@ abstract class StoreUnderTest {
         @Override double medianMillis(Path home, Benchmark.Size size, String script, int runs) throws IOException, InterruptedException {
             return medianOfRuns(command(), java.util.Map.of("PGOPTIONS", "-c search_path=" + schema(size)),
                     "\\timing on\n\\o /dev/null\n", script, runs, TIME, 1);
+        }
+
+        @Override boolean copiesShareTheData() { return true; }
+
+        @Override Imported importBaseline(Path csv, Path work) throws IOException, InterruptedException {
+            // text columns, as sqlite3's .import makes them from the header
+            psql(null, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS bench_import CASCADE; CREATE SCHEMA bench_import;"
+                    + " CREATE TABLE bench_import.usage_events (event_id text, account text, \"user\" text, event text, at text)");
+            List<String> copy = new ArrayList<>(command());
+            copy.addAll(List.of("-c", "\\copy bench_import.usage_events FROM '" + csv + "' WITH (FORMAT csv, HEADER true)"));
+            double seconds = Processes.timed(copy);
+            long rows = Long.parseLong(psql(null, "SELECT count(*) FROM bench_import.usage_events").trim());
+            psql(null, "SET client_min_messages = warning; DROP SCHEMA bench_import CASCADE");
+            return new Imported("psql `\\copy`", "psql's `\\copy` (COPY FROM STDIN) of the same file into a new, empty table"
+                    + " without indexes, text columns as `sqlite3 .import` makes them", rows, seconds);
         }
 
         private String psql(Benchmark.Size size, String sql) throws IOException, InterruptedException {

@@ -335,6 +335,27 @@ class SyncRunnerTest {
     }
 
     @Test
+    void recordsNamingMoreCustomersThanOneLookupTakesEachFindTheirOwn() throws Exception {
+        run(new PagedSource(List.of(c -> customers(0, 1200))));
+        store.resetCursor("crm");
+        SourcePage page = new SourcePage();
+        for (int i = 1199; i >= 0; i--) {
+            // the user id names the customer, so every row can be checked against the id it got
+            page.event(new UsageEvent("crm", "ev-" + i, 0, "c" + i, "login", T), CustomerKey.of("crm", "c" + i), "e" + i);
+        }
+        for (int i = 0; i < 30; i++) {
+            page.event(new UsageEvent("crm", "stray-" + i, 0, "u", "login", T), CustomerKey.of("crm", "nobody-" + i), "s" + i);
+        }
+        assertEquals(new PageCounts(1230, 1200, 0, 0, 30), run(new PagedSource(List.of(c -> page))).counts());
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT count(*) FROM usage_events e JOIN customers c ON c.id = e.customer_id"
+                        + " WHERE c.external_id = e.user_id")) {
+            rs.next();
+            assertEquals(1200, rs.getLong(1));
+        }
+    }
+
+    @Test
     void theSameRecordTwiceInOnePageIsOneRow() {
         PagedSource source = new PagedSource(List.of(c -> new SourcePage()
                 .customer(customer("c0", "First", null, Map.of()), "a")

@@ -8,10 +8,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +74,7 @@ final class PageWriter {
         Map<RecordTable<?>, List<Row>> byTable = new LinkedHashMap<>();
         List<SourcePage.Entry> customers = page.entries().stream().filter(e -> e.record() instanceof Customer).toList();
         writeCustomers(customers);
+        findCustomers(page.entries());
         for (SourcePage.Entry entry : page.entries()) {
             if (entry.record() instanceof Customer) {
                 continue;
@@ -197,6 +200,47 @@ final class PageWriter {
         return new Row(values, String.valueOf(values[key]), entry.raw());
     }
 
+    /**
+     * Looks up, 500 to a statement, the customers the page's records name by external id that are not
+     * known yet; one question each had cost a round trip per customer per page on a server database
+     * (200,000 usage events over 10,000 customers on PostgreSQL: 14.6 s). Each key is its own index
+     * probe (a correlated lookup on the unique key), so no planner estimate can turn it into a scan.
+     */
+    private void findCustomers(List<SourcePage.Entry> entries) throws SQLException {
+        Map<String, LinkedHashSet<String>> wanted = new LinkedHashMap<>();
+        for (SourcePage.Entry entry : entries) {
+            CustomerKey key = entry.customer();
+            if (key != null && key.externalId() != null && !(entry.record() instanceof Customer)
+                    && !customersByKey.containsKey(key.source() + "\u0000" + key.externalId())) {
+                wanted.computeIfAbsent(key.source(), s -> new LinkedHashSet<>()).add(key.externalId());
+            }
+        }
+        for (Map.Entry<String, LinkedHashSet<String>> bySource : wanted.entrySet()) {
+            List<String> keys = new ArrayList<>(bySource.getValue());
+            for (int start = 0; start < keys.size(); start += FIND_AT_ONCE) {
+                List<String> chunk = keys.subList(start, Math.min(keys.size(), start + FIND_AT_ONCE));
+                PreparedStatement ps = statement("WITH wanted(external_id) AS (VALUES "
+                        + String.join(", ", Collections.nCopies(chunk.size(), "(?)"))
+                        + ") SELECT w.external_id, (SELECT c.id FROM customers c WHERE c.source = ? AND c.external_id = w.external_id)"
+                        + " FROM wanted w");
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                ps.setString(chunk.size() + 1, bySource.getKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long id = rs.getLong(2);
+                        if (!rs.wasNull()) {
+                            customersByKey.put(bySource.getKey() + "\u0000" + rs.getString(1), id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static final int FIND_AT_ONCE = 500;
+
     private Long resolve(CustomerKey key) throws SQLException {
         if (key.externalId() != null) {
             String cacheKey = key.source() + "\u0000" + key.externalId();
@@ -262,8 +306,13 @@ final class PageWriter {
             return outcome;
         }
         // Inserts are told from updates by the ids the batch added where the database allows it (one
-        // range count), else by looking up every key first (a tenth of the sync thread's CPU on SQLite).
+        // range count), or by what each upsert returns, else by looking up every key first (a tenth of
+        // the sync thread's CPU on SQLite).
         Long largestId = dialect.newIdsAboveExisting() && table.hasId() ? largestId(table) : null;
+        java.util.Optional<String> insertedMark = dialect.insertedNotUpdated();
+        if (largestId == null && insertedMark.isPresent()) {
+            return upsertReturning(table, rows, insertedMark.get());
+        }
         Set<String> present = largestId == null ? existingKeys(table, rows) : Set.of();
         PreparedStatement ps = statement(table.upsertIfChanged(dialect));
         for (Row row : rows) {
@@ -300,6 +349,47 @@ final class PageWriter {
         return outcome;
     }
 
+    /**
+     * Upserts with {@code RETURNING insertedMark}: a row comes back for each row inserted or updated
+     * (none for one left unchanged), saying which. A key twice in one page is an insert, then an update.
+     */
+    private List<Integer> upsertReturning(RecordTable<?> table, List<Row> rows, String insertedMark) throws SQLException {
+        String sql = table.upsertIfChanged(dialect) + " RETURNING " + insertedMark;
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql, java.sql.Statement.RETURN_GENERATED_KEYS);
+            statements.put(sql, ps);
+        }
+        for (Row row : rows) {
+            for (int i = 0; i < row.values().length; i++) {
+                ps.setObject(i + 1, row.values()[i]);
+            }
+            ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        List<Integer> outcome = new ArrayList<>(counts.length);
+        long changedRows = 0;
+        for (int count : counts) {
+            outcome.add(count > 0 ? 1 : 0);
+            changedRows += count > 0 ? 1 : 0;
+        }
+        long added = 0;
+        long returned = 0;
+        try (ResultSet marks = ps.getGeneratedKeys()) {
+            while (marks.next()) {
+                returned++;
+                added += marks.getBoolean(1) ? 1 : 0;
+            }
+        }
+        if (returned != changedRows) {
+            throw new SQLException("the upsert into " + table.table + " returned " + returned + " rows for " + changedRows + " written");
+        }
+        inserted += added;
+        updated += changedRows - added;
+        unchanged += rows.size() - changedRows;
+        return outcome;
+    }
+
     /** The table's largest id (0 when empty), or null when new ids may not come above it. */
     private Long largestId(RecordTable<?> table) throws SQLException {
         PreparedStatement ps = statement("SELECT coalesce(max(id), 0) FROM " + table.table);
@@ -321,7 +411,7 @@ final class PageWriter {
 
     /** The keys of the rows that are already in the table. */
     private Set<String> existingKeys(RecordTable<?> table, List<Row> rows) throws SQLException {
-        List<String> keys = new ArrayList<>(new java.util.LinkedHashSet<>(rows.stream().map(Row::key).toList()));
+        List<String> keys = new ArrayList<>(new LinkedHashSet<>(rows.stream().map(Row::key).toList()));
         Set<String> existing = new HashSet<>();
         for (int start = 0; start < keys.size(); start += 500) {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + 500));

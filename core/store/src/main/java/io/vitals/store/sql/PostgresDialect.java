@@ -76,6 +76,17 @@ final class PostgresDialect implements StoreDialect {
         return "(CASE WHEN trim(" + text + ") ~ '^-?[0-9]+(\\.[0-9]*)?$' THEN CAST(trim(" + text + ") AS DOUBLE PRECISION) END)";
     }
 
+    /**
+     * A row an upsert updated was locked by it first, so its new version carries the transaction in
+     * xmax; an inserted one has none. One statement tells inserts from updates, where looking the keys
+     * up first cost a scan of the source's rows per lookup while the planner's statistics still said
+     * the source had none (200,000 usage events: 47-80 s).
+     */
+    @Override
+    public java.util.Optional<String> insertedNotUpdated() {
+        return java.util.Optional.of("(xmax = 0)");
+    }
+
     @Override
     public String distinct(String a, String b) {
         return a + " IS DISTINCT FROM " + b;

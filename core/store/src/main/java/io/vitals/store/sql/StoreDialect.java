@@ -38,6 +38,14 @@ interface StoreDialect extends SqlDialect {
     }
 
     /**
+     * A boolean SQL expression that, in the RETURNING clause of an upsert, is true for a row the
+     * statement inserted and false for one it updated; empty where the database has none.
+     */
+    default java.util.Optional<String> insertedNotUpdated() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * A number that changes exactly when another connection has committed since this one last asked,
      * where the database counts them and one writer at a time holds it (so the count, read under the
      * write lock, stays true until the commit); empty elsewhere.
