@@ -129,7 +129,7 @@ class SyncRunnerTest {
     }
 
     @Test
-    void aRecordEditedAtTheSourceIsUpdatedNotDuplicated() {
+    void aRecordEditedAtTheSourceIsUpdatedNotDuplicated() throws Exception {
         run(new PagedSource(List.of(c -> customers(0, 3))));
         store.resetCursor("crm");
         PagedSource edited = new PagedSource(List.of(c -> new SourcePage()
@@ -138,6 +138,30 @@ class SyncRunnerTest {
                 .customer(customer("c2", "Customer 2", "c2@example.com", Map.of("tier", "silver")), "new attribute")));
         assertEquals(new PageCounts(3, 0, 2, 1, 0), run(edited).counts());
         assertEquals(3, count("customers"));
+        assertEquals(Map.of("tier", "silver"), attributes("c2"));
+
+        store.resetCursor("crm");
+        // the same customer twice in a page: its last row's attributes are what the store keeps
+        assertEquals(new PageCounts(2, 0, 2, 0, 0), run(new PagedSource(List.of(c -> new SourcePage()
+                .customer(customer("c1", "Renamed", "c1@example.com", Map.of("tier", "bronze")), "first")
+                .customer(customer("c1", "Renamed", "c1@example.com", Map.of("tier", "platinum", "size", "big")), "second"))))
+                .counts());
+        assertEquals(Map.of("tier", "platinum", "size", "big"), attributes("c1"));
+        assertEquals(Map.of("tier", "gold"), attributes("c0"));
+    }
+
+    Map<String, String> attributes(String customer) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url); var st = c.prepareStatement("SELECT a.name, a.value"
+                + " FROM customer_attributes a JOIN customers c ON c.id = a.customer_id WHERE c.source = 'crm' AND c.external_id = ?")) {
+            st.setString(1, customer);
+            try (var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
     }
 
     @Test

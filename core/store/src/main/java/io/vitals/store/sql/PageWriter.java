@@ -101,8 +101,16 @@ final class PageWriter {
 
     // ---- customers
 
+    /**
+     * Upserts the page's customers, then finds their ids and replaces the attributes that differ, each
+     * step a few statements for the whole page: one question per customer had made a PostgreSQL sync
+     * of 100,000 customers take 26 s (a round trip each to find the id, read, delete and insert attributes).
+     */
     private void writeCustomers(List<SourcePage.Entry> entries) throws SQLException {
-        wroteCustomers |= !entries.isEmpty();
+        if (entries.isEmpty()) {
+            return;
+        }
+        wroteCustomers = true;
         List<Row> rows = new ArrayList<>();
         for (SourcePage.Entry entry : entries) {
             Customer c = (Customer) entry.record();
@@ -112,43 +120,78 @@ final class PageWriter {
             rows.add(new Row(values, c.externalId(), entry.raw()));
         }
         List<Integer> outcome = upsert(RecordTable.CUSTOMERS, rows);
-        for (int i = 0; i < rows.size(); i++) {
-            Customer c = (Customer) entries.get(i).record();
-            long id = lookupCustomer(source, c.externalId());
-            customersByKey.put(source + "\u0000" + c.externalId(), id);
-            if (outcome.get(i) == 0 && replaceAttributes(id, c.attributes())) {
-                unchanged--; // the row was the same but its attributes were not
-                updated++;
-            } else if (outcome.get(i) != 0) {
-                replaceAttributes(id, c.attributes());
+        findCustomerIds(source, new LinkedHashSet<>(rows.stream().map(Row::key).toList()));
+        List<Long> ids = new ArrayList<>();
+        for (Row row : rows) {
+            Long id = customersByKey.get(source + "\u0000" + row.key());
+            if (id == null) {
+                throw new SQLException("customer " + row.key() + " of " + source + " was written but cannot be found");
             }
+            ids.add(id);
+        }
+        Map<Long, Map<String, String>> attributes = attributesOf(new LinkedHashSet<>(ids));
+        Set<Long> changed = new LinkedHashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, String> wanted = ((Customer) entries.get(i).record()).attributes();
+            long id = ids.get(i);
+            if (!attributes.getOrDefault(id, Map.of()).equals(wanted)) {
+                attributes.put(id, wanted); // a customer twice in the page is compared with its earlier row
+                changed.add(id);
+                if (outcome.get(i) == 0) {
+                    unchanged--; // the row was the same but its attributes were not
+                    updated++;
+                }
+            }
+        }
+        replaceAttributes(changed, attributes);
+    }
+
+    /** The attributes the store holds for these customers (none for a customer without any). */
+    private Map<Long, Map<String, String>> attributesOf(Set<Long> customerIds) throws SQLException {
+        Map<Long, Map<String, String>> out = new HashMap<>();
+        List<Long> ids = new ArrayList<>(customerIds);
+        for (int start = 0; start < ids.size(); start += AT_ONCE) {
+            List<Long> chunk = ids.subList(start, Math.min(ids.size(), start + AT_ONCE));
+            PreparedStatement ps = statement("WITH wanted(customer_id) AS (VALUES " + placeholders(chunk.size()) + ")"
+                    + " SELECT a.customer_id, a.name, a.value FROM wanted w JOIN customer_attributes a ON a.customer_id = w.customer_id");
+            for (int i = 0; i < chunk.size(); i++) {
+                ps.setLong(i + 1, chunk.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getLong(1), id -> new HashMap<>()).put(rs.getString(2), rs.getString(3));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void replaceAttributes(Set<Long> customerIds, Map<Long, Map<String, String>> attributes) throws SQLException {
+        if (customerIds.isEmpty()) {
+            return;
+        }
+        PreparedStatement delete = statement("DELETE FROM customer_attributes WHERE customer_id = ?");
+        PreparedStatement insert = statement("INSERT INTO customer_attributes (customer_id, name, value) VALUES (?, ?, ?)");
+        boolean inserts = false;
+        for (long id : customerIds) {
+            delete.setLong(1, id);
+            delete.addBatch();
+            for (Map.Entry<String, String> a : attributes.get(id).entrySet()) {
+                insert.setLong(1, id);
+                insert.setString(2, a.getKey());
+                insert.setString(3, a.getValue());
+                insert.addBatch();
+                inserts = true;
+            }
+        }
+        delete.executeBatch();
+        if (inserts) {
+            insert.executeBatch();
         }
     }
 
-    /** Replaces a customer's attributes when they differ; true if they did. */
-    private boolean replaceAttributes(long customerId, Map<String, String> attributes) throws SQLException {
-        Map<String, String> current = new HashMap<>();
-        PreparedStatement read = statement("SELECT name, value FROM customer_attributes WHERE customer_id = ?");
-        read.setLong(1, customerId);
-        try (ResultSet rs = read.executeQuery()) {
-            while (rs.next()) {
-                current.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        if (current.equals(attributes)) {
-            return false;
-        }
-        PreparedStatement delete = statement("DELETE FROM customer_attributes WHERE customer_id = ?");
-        delete.setLong(1, customerId);
-        delete.executeUpdate();
-        PreparedStatement insert = statement("INSERT INTO customer_attributes (customer_id, name, value) VALUES (?, ?, ?)");
-        for (Map.Entry<String, String> a : attributes.entrySet()) {
-            insert.setLong(1, customerId);
-            insert.setString(2, a.getKey());
-            insert.setString(3, a.getValue());
-            insert.executeUpdate();
-        }
-        return true;
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "(?)"));
     }
 
     // ---- other records
@@ -207,7 +250,7 @@ final class PageWriter {
      * probe (a correlated lookup on the unique key), so no planner estimate can turn it into a scan.
      */
     private void findCustomers(List<SourcePage.Entry> entries) throws SQLException {
-        Map<String, LinkedHashSet<String>> wanted = new LinkedHashMap<>();
+        Map<String, Set<String>> wanted = new LinkedHashMap<>();
         for (SourcePage.Entry entry : entries) {
             CustomerKey key = entry.customer();
             if (key != null && key.externalId() != null && !(entry.record() instanceof Customer)
@@ -215,31 +258,36 @@ final class PageWriter {
                 wanted.computeIfAbsent(key.source(), s -> new LinkedHashSet<>()).add(key.externalId());
             }
         }
-        for (Map.Entry<String, LinkedHashSet<String>> bySource : wanted.entrySet()) {
-            List<String> keys = new ArrayList<>(bySource.getValue());
-            for (int start = 0; start < keys.size(); start += FIND_AT_ONCE) {
-                List<String> chunk = keys.subList(start, Math.min(keys.size(), start + FIND_AT_ONCE));
-                PreparedStatement ps = statement("WITH wanted(external_id) AS (VALUES "
-                        + String.join(", ", Collections.nCopies(chunk.size(), "(?)"))
-                        + ") SELECT w.external_id, (SELECT c.id FROM customers c WHERE c.source = ? AND c.external_id = w.external_id)"
-                        + " FROM wanted w");
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
-                }
-                ps.setString(chunk.size() + 1, bySource.getKey());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long id = rs.getLong(2);
-                        if (!rs.wasNull()) {
-                            customersByKey.put(bySource.getKey() + "\u0000" + rs.getString(1), id);
-                        }
+        for (Map.Entry<String, Set<String>> bySource : wanted.entrySet()) {
+            findCustomerIds(bySource.getKey(), bySource.getValue());
+        }
+    }
+
+    /** Adds the ids of these customers of {@code customerSource} that the store holds to the known ones. */
+    private void findCustomerIds(String customerSource, Set<String> externalIds) throws SQLException {
+        List<String> keys = new ArrayList<>(externalIds);
+        for (int start = 0; start < keys.size(); start += AT_ONCE) {
+            List<String> chunk = keys.subList(start, Math.min(keys.size(), start + AT_ONCE));
+            PreparedStatement ps = statement("WITH wanted(external_id) AS (VALUES " + placeholders(chunk.size()) + ")"
+                    + " SELECT w.external_id, (SELECT c.id FROM customers c WHERE c.source = ? AND c.external_id = w.external_id)"
+                    + " FROM wanted w");
+            for (int i = 0; i < chunk.size(); i++) {
+                ps.setString(i + 1, chunk.get(i));
+            }
+            ps.setString(chunk.size() + 1, customerSource);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong(2);
+                    if (!rs.wasNull()) {
+                        customersByKey.put(customerSource + "\u0000" + rs.getString(1), id);
                     }
                 }
             }
         }
     }
 
-    private static final int FIND_AT_ONCE = 500;
+    /** Keys or ids to a statement when looking many up: one probe of an index each. */
+    private static final int AT_ONCE = 500;
 
     private Long resolve(CustomerKey key) throws SQLException {
         if (key.externalId() != null) {
@@ -264,10 +312,6 @@ final class PageWriter {
             }
         }
         return id;
-    }
-
-    private long lookupCustomer(String source, String externalId) throws SQLException {
-        return lookup("SELECT id FROM customers WHERE source = ? AND external_id = ?", source, externalId);
     }
 
     private Long lookup(String sql, String... args) throws SQLException {
