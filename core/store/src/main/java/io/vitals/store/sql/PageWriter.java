@@ -49,6 +49,7 @@ final class PageWriter {
     private final String source;
     private final Map<String, Long> customersByKey;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<String, Long> subscriptionsByKey = new HashMap<>();
     private long inserted;
     private long updated;
     private long unchanged;
@@ -75,6 +76,7 @@ final class PageWriter {
         List<SourcePage.Entry> customers = page.entries().stream().filter(e -> e.record() instanceof Customer).toList();
         writeCustomers(customers);
         findCustomers(page.entries());
+        findSubscriptions(page.entries());
         for (SourcePage.Entry entry : page.entries()) {
             if (entry.record() instanceof Customer) {
                 continue;
@@ -233,8 +235,7 @@ final class PageWriter {
         }
         values[customer] = customerId;
         if (entry.subscription() != null) {
-            values[table.position("subscription_id")] = lookup("SELECT id FROM subscriptions WHERE source = ? AND external_id = ?",
-                    source, entry.subscription());
+            values[table.position("subscription_id")] = subscriptionsByKey.get(entry.subscription());
         }
         int key = table.position(table.keyColumn);
         if (values[key] == null && entry.record() instanceof UsageEvent) {
@@ -265,21 +266,38 @@ final class PageWriter {
 
     /** Adds the ids of these customers of {@code customerSource} that the store holds to the known ones. */
     private void findCustomerIds(String customerSource, Set<String> externalIds) throws SQLException {
+        findIds("customers", customerSource, externalIds, (key, id) -> customersByKey.put(customerSource + "\u0000" + key, id));
+    }
+
+    /** The subscriptions of this source the page's records name (invoices), by their id at the source. */
+    private void findSubscriptions(List<SourcePage.Entry> entries) throws SQLException {
+        Set<String> wanted = new LinkedHashSet<>();
+        for (SourcePage.Entry entry : entries) {
+            if (entry.subscription() != null) {
+                wanted.add(entry.subscription());
+            }
+        }
+        findIds("subscriptions", source, wanted, subscriptionsByKey::put);
+    }
+
+    /** Ids by external id in {@code table} for {@code fromSource}, 500 keys a statement, each its own probe of the unique key. */
+    private void findIds(String table, String fromSource, Set<String> externalIds, java.util.function.BiConsumer<String, Long> found)
+            throws SQLException {
         List<String> keys = new ArrayList<>(externalIds);
         for (int start = 0; start < keys.size(); start += AT_ONCE) {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + AT_ONCE));
             PreparedStatement ps = statement("WITH wanted(external_id) AS (VALUES " + placeholders(chunk.size()) + ")"
-                    + " SELECT w.external_id, (SELECT c.id FROM customers c WHERE c.source = ? AND c.external_id = w.external_id)"
+                    + " SELECT w.external_id, (SELECT t.id FROM " + table + " t WHERE t.source = ? AND t.external_id = w.external_id)"
                     + " FROM wanted w");
             for (int i = 0; i < chunk.size(); i++) {
                 ps.setString(i + 1, chunk.get(i));
             }
-            ps.setString(chunk.size() + 1, customerSource);
+            ps.setString(chunk.size() + 1, fromSource);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long id = rs.getLong(2);
                     if (!rs.wasNull()) {
-                        customersByKey.put(customerSource + "\u0000" + rs.getString(1), id);
+                        found.accept(rs.getString(1), id);
                     }
                 }
             }

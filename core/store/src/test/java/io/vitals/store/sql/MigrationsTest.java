@@ -33,7 +33,7 @@ class MigrationsTest {
             assertEquals(0, Migrations.migrate(c, dialect, (from, to) -> told.add(from + "->" + to)));
             assertEquals(1, told.size(), "nothing to do, nothing told");
 
-            // a store of the release before 006: its indexes (006-008) gone, its version row too
+            // a store of the release before 006: its indexes (006-009) gone, its version row too
             try (Statement st = c.createStatement()) {
                 st.execute("DROP INDEX usage_events_by_day");
                 st.execute("DROP INDEX tickets_by_resolution");
@@ -42,6 +42,7 @@ class MigrationsTest {
                 st.execute("DROP INDEX tickets_by_creation");
                 st.execute("DROP INDEX survey_responses_by_customer");
                 st.execute("DROP INDEX subscriptions_by_customer_span");
+                st.execute("DROP INDEX customers_by_email");
                 st.execute("CREATE INDEX subscriptions_by_customer ON subscriptions (customer_id)");
                 st.execute("CREATE INDEX invoices_by_issue ON invoices (issued_at)");
                 st.execute("CREATE INDEX tickets_by_creation ON tickets (created_at)");
@@ -67,9 +68,17 @@ class MigrationsTest {
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                             + " AND name IN ('usage_events_by_day', 'tickets_by_resolution', 'users_by_customer',"
                             + " 'invoices_by_period', 'tickets_by_creation', 'survey_responses_by_customer',"
-                            + " 'subscriptions_by_customer_span')")) {
+                            + " 'subscriptions_by_customer_span', 'customers_by_email')")) {
                 rs.next();
-                assertEquals(7, rs.getInt(1));
+                assertEquals(8, rs.getInt(1));
+            }
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN SELECT min(id) FROM customers WHERE lower(email) = lower('a@b.example')")) {
+                StringBuilder plan = new StringBuilder();
+                while (rs.next()) {
+                    plan.append(rs.getString("detail"));
+                }
+                assertTrue(plan.toString().contains("customers_by_email"), "a sync page finds a customer by address in the index: " + plan);
             }
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
