@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import io.vitals.connector.CustomerKey;
 import io.vitals.connector.PageCounts;
@@ -43,6 +46,9 @@ final class PageWriter {
 
     /** Tables whose records may stand without a known customer (kept unmatched rather than rejected). */
     private static final Set<Class<?>> CUSTOMER_OPTIONAL = Set.of(SurveyResponse.class, SupportTicket.class, Deal.class);
+
+    /** Keys or ids to a statement when looking many up: one probe of an index each. */
+    private static final int AT_ONCE = 500;
 
     private final Connection connection;
     private final StoreDialect dialect;
@@ -281,7 +287,7 @@ final class PageWriter {
     }
 
     /** Ids by external id in {@code table} for {@code fromSource}, 500 keys a statement, each its own probe of the unique key. */
-    private void findIds(String table, String fromSource, Set<String> externalIds, java.util.function.BiConsumer<String, Long> found)
+    private void findIds(String table, String fromSource, Set<String> externalIds, BiConsumer<String, Long> found)
             throws SQLException {
         List<String> keys = new ArrayList<>(externalIds);
         for (int start = 0; start < keys.size(); start += AT_ONCE) {
@@ -303,9 +309,6 @@ final class PageWriter {
             }
         }
     }
-
-    /** Keys or ids to a statement when looking many up: one probe of an index each. */
-    private static final int AT_ONCE = 500;
 
     private Long resolve(CustomerKey key) throws SQLException {
         if (key.externalId() != null) {
@@ -371,7 +374,7 @@ final class PageWriter {
         // range count), or by what each upsert returns, else by looking up every key first (a tenth of
         // the sync thread's CPU on SQLite).
         Long largestId = dialect.newIdsAboveExisting() && table.hasId() ? largestId(table) : null;
-        java.util.Optional<String> insertedMark = dialect.insertedNotUpdated();
+        Optional<String> insertedMark = dialect.insertedNotUpdated();
         if (largestId == null && insertedMark.isPresent()) {
             return upsertReturning(table, rows, insertedMark.get());
         }
@@ -419,7 +422,7 @@ final class PageWriter {
         String sql = table.upsertIfChanged(dialect) + " RETURNING " + insertedMark;
         PreparedStatement ps = statements.get(sql);
         if (ps == null) {
-            ps = connection.prepareStatement(sql, java.sql.Statement.RETURN_GENERATED_KEYS);
+            ps = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
             statements.put(sql, ps);
         }
         for (Row row : rows) {
