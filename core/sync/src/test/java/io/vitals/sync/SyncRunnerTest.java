@@ -371,11 +371,29 @@ class SyncRunnerTest {
             page.event(new UsageEvent("crm", "stray-" + i, 0, "u", "login", T), CustomerKey.of("crm", "nobody-" + i), "s" + i);
         }
         assertEquals(new PageCounts(1230, 1200, 0, 0, 30), run(new PagedSource(List.of(c -> page))).counts());
+        assertEquals(1200, eventsOnTheirOwnCustomer());
+
+        store.resetCursor("crm");
+        // by e-mail address, written in another case; by an id that matches nobody but an address that does
+        SourcePage byEmail = new SourcePage();
+        for (int i = 0; i < 600; i++) {
+            byEmail.event(new UsageEvent("crm", "mail-" + i, 0, "c" + i, "login", T), CustomerKey.email("C" + i + "@Example.COM"), "m" + i);
+        }
+        for (int i = 600; i < 605; i++) {
+            byEmail.event(new UsageEvent("crm", "mail-" + i, 0, "c" + i, "login", T),
+                    new CustomerKey("crm", "old-" + i, "c" + i + "@example.com"), "m" + i);
+        }
+        byEmail.event(new UsageEvent("crm", "mail-x", 0, "u", "login", T), CustomerKey.email("nobody@example.com"), "mx");
+        assertEquals(new PageCounts(606, 605, 0, 0, 1), run(new PagedSource(List.of(c -> byEmail))).counts());
+        assertEquals(1805, eventsOnTheirOwnCustomer());
+    }
+
+    long eventsOnTheirOwnCustomer() throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
                 var rs = st.executeQuery("SELECT count(*) FROM usage_events e JOIN customers c ON c.id = e.customer_id"
                         + " WHERE c.external_id = e.user_id")) {
             rs.next();
-            assertEquals(1200, rs.getLong(1));
+            return rs.getLong(1);
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import io.vitals.connector.CustomerKey;
 import io.vitals.connector.PageCounts;
@@ -55,7 +55,10 @@ final class PageWriter {
     private final String source;
     private final Map<String, Long> customersByKey;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** Ids of the subscriptions this page's records name, by their id at the source. */
     private final Map<String, Long> subscriptionsByKey = new HashMap<>();
+    /** Customer keys this page looked up and found in nobody. */
+    private final Set<String> notInStore = new HashSet<>();
     private long inserted;
     private long updated;
     private long unchanged;
@@ -268,11 +271,28 @@ final class PageWriter {
         for (Map.Entry<String, Set<String>> bySource : wanted.entrySet()) {
             findCustomerIds(bySource.getKey(), bySource.getValue());
         }
+        // then by e-mail address, for the records whose id at the source matched nobody or that have none
+        Set<String> emails = new LinkedHashSet<>();
+        for (SourcePage.Entry entry : entries) {
+            CustomerKey key = entry.customer();
+            if (key != null && key.email() != null && !(entry.record() instanceof Customer)
+                    && (key.externalId() == null || !customersByKey.containsKey(key.source() + "\u0000" + key.externalId()))
+                    && !customersByKey.containsKey(byEmail(key.email()))) {
+                emails.add(key.email());
+            }
+        }
+        findIds("SELECT min(t.id) FROM customers t WHERE lower(t.email) = lower(w.wanted)", null, emails, PageWriter::byEmail,
+                customersByKey);
+    }
+
+    private static String byEmail(String email) {
+        return "@" + email.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Adds the ids of these customers of {@code customerSource} that the store holds to the known ones. */
     private void findCustomerIds(String customerSource, Set<String> externalIds) throws SQLException {
-        findIds("customers", customerSource, externalIds, (key, id) -> customersByKey.put(customerSource + "\u0000" + key, id));
+        findIds("SELECT t.id FROM customers t WHERE t.source = ? AND t.external_id = w.wanted", customerSource, externalIds,
+                key -> customerSource + "\u0000" + key, customersByKey);
     }
 
     /** The subscriptions of this source the page's records name (invoices), by their id at the source. */
@@ -283,27 +303,37 @@ final class PageWriter {
                 wanted.add(entry.subscription());
             }
         }
-        findIds("subscriptions", source, wanted, subscriptionsByKey::put);
+        findIds("SELECT t.id FROM subscriptions t WHERE t.source = ? AND t.external_id = w.wanted", source, wanted, key -> key,
+                subscriptionsByKey);
     }
 
-    /** Ids by external id in {@code table} for {@code fromSource}, 500 keys a statement, each its own probe of the unique key. */
-    private void findIds(String table, String fromSource, Set<String> externalIds, BiConsumer<String, Long> found)
+    /**
+     * Ids of many keys, 500 to a statement: {@code idOf} answers one key ({@code w.wanted}), an index probe
+     * each, so no planner estimate can turn the lookup into a scan. Each found id is known under
+     * {@code cacheKey(key)}; a customer key found in nobody is noted so that the page does not ask again.
+     */
+    private void findIds(String idOf, String fromSource, Set<String> keys, Function<String, String> cacheKey, Map<String, Long> into)
             throws SQLException {
-        List<String> keys = new ArrayList<>(externalIds);
-        for (int start = 0; start < keys.size(); start += AT_ONCE) {
-            List<String> chunk = keys.subList(start, Math.min(keys.size(), start + AT_ONCE));
-            PreparedStatement ps = statement("WITH wanted(external_id) AS (VALUES " + placeholders(chunk.size()) + ")"
-                    + " SELECT w.external_id, (SELECT t.id FROM " + table + " t WHERE t.source = ? AND t.external_id = w.external_id)"
-                    + " FROM wanted w");
+        List<String> all = new ArrayList<>(keys);
+        for (int start = 0; start < all.size(); start += AT_ONCE) {
+            List<String> chunk = all.subList(start, Math.min(all.size(), start + AT_ONCE));
+            PreparedStatement ps = statement("WITH w(wanted) AS (VALUES " + placeholders(chunk.size()) + ") SELECT w.wanted, ("
+                    + idOf + ") FROM w");
             for (int i = 0; i < chunk.size(); i++) {
                 ps.setString(i + 1, chunk.get(i));
             }
-            ps.setString(chunk.size() + 1, fromSource);
+            if (fromSource != null) {
+                ps.setString(chunk.size() + 1, fromSource);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long id = rs.getLong(2);
-                    if (!rs.wasNull()) {
-                        found.accept(rs.getString(1), id);
+                    if (rs.wasNull()) {
+                        if (into == customersByKey) {
+                            notInStore.add(cacheKey.apply(rs.getString(1)));
+                        }
+                    } else {
+                        into.put(cacheKey.apply(rs.getString(1)), id);
                     }
                 }
             }
@@ -312,22 +342,20 @@ final class PageWriter {
 
     private Long resolve(CustomerKey key) throws SQLException {
         if (key.externalId() != null) {
-            String cacheKey = key.source() + "\u0000" + key.externalId();
-            Long id = customersByKey.get(cacheKey);
-            if (id == null) {
-                id = lookup("SELECT id FROM customers WHERE source = ? AND external_id = ?", key.source(), key.externalId());
-                if (id != null) {
-                    customersByKey.put(cacheKey, id);
-                }
-            }
+            Long id = known(key.source() + "\u0000" + key.externalId(),
+                    "SELECT id FROM customers WHERE source = ? AND external_id = ?", key.source(), key.externalId());
             if (id != null || key.email() == null) {
                 return id;
             }
         }
-        String cacheKey = "@" + key.email().toLowerCase(java.util.Locale.ROOT);
+        return known(byEmail(key.email()), "SELECT min(id) FROM customers WHERE lower(email) = lower(?)", key.email());
+    }
+
+    /** The id known under {@code cacheKey}, else asked of the store (and kept) unless the page found it in nobody. */
+    private Long known(String cacheKey, String sql, String... args) throws SQLException {
         Long id = customersByKey.get(cacheKey);
-        if (id == null) {
-            id = lookup("SELECT min(id) FROM customers WHERE lower(email) = lower(?)", key.email());
+        if (id == null && !notInStore.contains(cacheKey)) {
+            id = lookup(sql, args);
             if (id != null) {
                 customersByKey.put(cacheKey, id);
             }
