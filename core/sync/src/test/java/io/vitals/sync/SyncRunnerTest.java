@@ -398,6 +398,27 @@ class SyncRunnerTest {
     }
 
     @Test
+    void manyRowsRejectedForTheSameReasonAreEachKeptOnceAcrossPasses() {
+        List<Function<String, SourcePage>> pages = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            int first = p * 1000;
+            pages.add(c -> {
+                SourcePage page = new SourcePage();
+                for (int i = first; i < first + 1000; i++) {
+                    // rows alike for their first 200 characters: found again by the whole row, not its beginning
+                    page.reject("x".repeat(200) + ",row " + i, "no customer given");
+                }
+                return page;
+            });
+        }
+        assertEquals(new PageCounts(3000, 0, 0, 0, 3000), run(new PagedSource(pages)).counts());
+        assertEquals(3000, store.rejectCount("crm"));
+        store.resetCursor("crm");
+        run(new PagedSource(pages));
+        assertEquals(3000, store.rejectCount("crm"), "the same rows rejected again are not kept twice");
+    }
+
+    @Test
     void theSameRecordTwiceInOnePageIsOneRow() {
         PagedSource source = new PagedSource(List.of(c -> new SourcePage()
                 .customer(customer("c0", "First", null, Map.of()), "a")

@@ -531,10 +531,11 @@ final class PageWriter {
         if (rejects.isEmpty()) {
             return;
         }
-        // The same row rejected for the same reason on an earlier pass is kept once, with its first time.
+        // The same row rejected for the same reason on an earlier pass is kept once, with its first time;
+        // found by the row's beginning in the index of migration 010, then compared whole.
         PreparedStatement ps = statement("INSERT INTO sync_rejects (source, rejected_ms, raw, reason) SELECT ?, ?, ?, ?"
-                + " WHERE NOT EXISTS (SELECT 1 FROM sync_rejects WHERE source = ? AND reason = ? AND "
-                + "NOT (" + dialect.distinct("raw", "?") + "))");
+                + " WHERE NOT EXISTS (SELECT 1 FROM sync_rejects WHERE source = ? AND reason = ?"
+                + " AND substr(coalesce(raw, ''), 1, 200) = substr(coalesce(?, ''), 1, 200) AND NOT (" + dialect.distinct("raw", "?") + "))");
         long now = System.currentTimeMillis();
         for (String[] r : rejects) {
             ps.setString(1, source);
@@ -544,6 +545,7 @@ final class PageWriter {
             ps.setString(5, source);
             ps.setString(6, r[1]);
             ps.setString(7, r[0]);
+            ps.setString(8, r[0]);
             ps.addBatch();
         }
         ps.executeBatch();

@@ -33,7 +33,7 @@ class MigrationsTest {
             assertEquals(0, Migrations.migrate(c, dialect, (from, to) -> told.add(from + "->" + to)));
             assertEquals(1, told.size(), "nothing to do, nothing told");
 
-            // a store of the release before 006: its indexes (006-009) gone, its version row too
+            // a store of the release before 006: its indexes (006-010) gone, its version row too
             try (Statement st = c.createStatement()) {
                 st.execute("DROP INDEX usage_events_by_day");
                 st.execute("DROP INDEX tickets_by_resolution");
@@ -43,6 +43,8 @@ class MigrationsTest {
                 st.execute("DROP INDEX survey_responses_by_customer");
                 st.execute("DROP INDEX subscriptions_by_customer_span");
                 st.execute("DROP INDEX customers_by_email");
+                st.execute("DROP INDEX sync_rejects_by_row");
+                st.execute("CREATE INDEX sync_rejects_by_reason ON sync_rejects (source, reason)");
                 st.execute("CREATE INDEX subscriptions_by_customer ON subscriptions (customer_id)");
                 st.execute("CREATE INDEX invoices_by_issue ON invoices (issued_at)");
                 st.execute("CREATE INDEX tickets_by_creation ON tickets (created_at)");
@@ -68,9 +70,9 @@ class MigrationsTest {
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                             + " AND name IN ('usage_events_by_day', 'tickets_by_resolution', 'users_by_customer',"
                             + " 'invoices_by_period', 'tickets_by_creation', 'survey_responses_by_customer',"
-                            + " 'subscriptions_by_customer_span', 'customers_by_email')")) {
+                            + " 'subscriptions_by_customer_span', 'customers_by_email', 'sync_rejects_by_row')")) {
                 rs.next();
-                assertEquals(8, rs.getInt(1));
+                assertEquals(9, rs.getInt(1));
             }
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN SELECT min(id) FROM customers WHERE lower(email) = lower('a@b.example')")) {
@@ -81,8 +83,18 @@ class MigrationsTest {
                 assertTrue(plan.toString().contains("customers_by_email"), "a sync page finds a customer by address in the index: " + plan);
             }
             try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN SELECT 1 FROM sync_rejects WHERE source = 's' AND reason = 'r'"
+                            + " AND substr(coalesce(raw, ''), 1, 200) = substr(coalesce('x,y', ''), 1, 200) AND NOT (raw IS DISTINCT FROM 'x,y')")) {
+                StringBuilder plan = new StringBuilder();
+                while (rs.next()) {
+                    plan.append(rs.getString("detail"));
+                }
+                assertTrue(plan.toString().contains("sync_rejects_by_row") && plan.toString().contains("<expr>=?"),
+                        "a page finds a reject kept before by its row: " + plan);
+            }
+            try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
-                            + " AND name IN ('subscriptions_by_customer', 'invoices_by_issue')")) {
+                            + " AND name IN ('subscriptions_by_customer', 'invoices_by_issue', 'sync_rejects_by_reason')")) {
                 rs.next();
                 assertEquals(0, rs.getInt(1), "the indexes the new ones serve for are gone");
             }
