@@ -161,7 +161,7 @@ public class OneLineLog implements LogListener {
      * one-shot command as for a server): the file keeps a deploy/ jar installed, updated or uninstalled,
      * and framework events above INFO; {@code vitals.log.events = true} keeps them all.
      */
-    boolean worthAFileLine(LogEntry entry) {
+    private boolean worthAFileLine(LogEntry entry) {
         String logger = entry.getLoggerName();
         if (allEvents || logger == null || !logger.startsWith("Events.") || LogLevel.WARN.implies(entry.getLogLevel())) {
             return true;
