@@ -66,20 +66,32 @@ class SyncLookupPlansTest {
     /** As in a store upgraded to 009: the database knows its customers, but nothing yet of the new index's expression. */
     @Test
     void aCustomerByAddressIsOneProbeRightAfterTheUpgrade() throws Exception {
-        String migration;
-        try (var in = getClass().getResourceAsStream("/db/" + (url.startsWith("jdbc:postgresql:") ? "postgresql" : "sqlite") + "/009.sql")) {
-            migration = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        upgradeWithStatistics("customers", "customers_by_email", "009");
+        assertUses("customers_by_email", "SELECT min(id) FROM customers WHERE lower(email) = lower('nobody@example.com')");
+    }
+
+    @Test
+    void aRejectKeptBeforeIsFoundByItsRowRightAfterTheUpgrade() throws Exception {
+        upgradeWithStatistics("sync_rejects", "sync_rejects_by_row", "010");
+        assertUses("sync_rejects_by_row", "SELECT 1 FROM sync_rejects WHERE source = 'crm' AND reason = 'no customer given'"
+                + " AND substr(coalesce(raw, ''), 1, 200) = substr(coalesce('row 7,x,y', ''), 1, 200)");
+    }
+
+    /** Drops the index, gives the database statistics on the table, then runs the migration that makes the index. */
+    private void upgradeWithStatistics(String table, String index, String migration) throws Exception {
+        String script;
+        try (var in = getClass().getResourceAsStream("/db/" + (url.startsWith("jdbc:postgresql:") ? "postgresql" : "sqlite") + "/" + migration + ".sql")) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-            st.execute("DROP INDEX customers_by_email");
-            st.execute("ANALYZE customers");
-            for (String statement : migration.replaceAll("(?m)^--.*$", "").split(";")) {
+            st.execute("DROP INDEX " + index);
+            st.execute("ANALYZE " + table);
+            for (String statement : script.replaceAll("(?m)^--.*$", "").split(";")) {
                 if (!statement.isBlank()) {
                     st.execute(statement);
                 }
             }
         }
-        assertUses("customers_by_email", "SELECT min(id) FROM customers WHERE lower(email) = lower('nobody@example.com')");
     }
 
     @Test
