@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -134,7 +135,7 @@ final class PageWriter {
         findCustomerIds(source, new LinkedHashSet<>(rows.stream().map(Row::key).toList()));
         List<Long> ids = new ArrayList<>();
         for (Row row : rows) {
-            Long id = customersByKey.get(source + "\u0000" + row.key());
+            Long id = customersByKey.get(byId(source, row.key()));
             if (id == null) {
                 throw new SQLException("customer " + row.key() + " of " + source + " was written but cannot be found");
             }
@@ -160,10 +161,8 @@ final class PageWriter {
     /** The attributes the store holds for these customers (none for a customer without any). */
     private Map<Long, Map<String, String>> attributesOf(Set<Long> customerIds) throws SQLException {
         Map<Long, Map<String, String>> out = new HashMap<>();
-        List<Long> ids = new ArrayList<>(customerIds);
-        for (int start = 0; start < ids.size(); start += AT_ONCE) {
-            List<Long> chunk = ids.subList(start, Math.min(ids.size(), start + AT_ONCE));
-            PreparedStatement ps = statement("WITH wanted(customer_id) AS (VALUES " + placeholders(chunk.size()) + ")"
+        for (List<Long> chunk : slices(customerIds)) {
+            PreparedStatement ps = statement("WITH wanted(customer_id) AS (VALUES " + valueRows(chunk.size()) + ")"
                     + " SELECT a.customer_id, a.name, a.value FROM wanted w JOIN customer_attributes a ON a.customer_id = w.customer_id");
             for (int i = 0; i < chunk.size(); i++) {
                 ps.setLong(i + 1, chunk.get(i));
@@ -201,8 +200,19 @@ final class PageWriter {
         }
     }
 
-    private static String placeholders(int n) {
+    /** A VALUES list of {@code n} one-parameter rows, {@code (?), (?), ...}: the keys a lookup probes for. */
+    private static String valueRows(int n) {
         return String.join(", ", Collections.nCopies(n, "(?)"));
+    }
+
+    /** The keys in slices of {@link #AT_ONCE}, a statement each. */
+    private static <T> List<List<T>> slices(Collection<T> keys) {
+        List<T> all = new ArrayList<>(keys);
+        List<List<T>> out = new ArrayList<>();
+        for (int start = 0; start < all.size(); start += AT_ONCE) {
+            out.add(all.subList(start, Math.min(all.size(), start + AT_ONCE)));
+        }
+        return out;
     }
 
     // ---- other records
@@ -264,7 +274,7 @@ final class PageWriter {
         for (SourcePage.Entry entry : entries) {
             CustomerKey key = entry.customer();
             if (key != null && key.externalId() != null && !(entry.record() instanceof Customer)
-                    && !customersByKey.containsKey(key.source() + "\u0000" + key.externalId())) {
+                    && !customersByKey.containsKey(byId(key.source(), key.externalId()))) {
                 wanted.computeIfAbsent(key.source(), s -> new LinkedHashSet<>()).add(key.externalId());
             }
         }
@@ -276,7 +286,7 @@ final class PageWriter {
         for (SourcePage.Entry entry : entries) {
             CustomerKey key = entry.customer();
             if (key != null && key.email() != null && !(entry.record() instanceof Customer)
-                    && (key.externalId() == null || !customersByKey.containsKey(key.source() + "\u0000" + key.externalId()))
+                    && (key.externalId() == null || !customersByKey.containsKey(byId(key.source(), key.externalId())))
                     && !customersByKey.containsKey(byEmail(key.email()))) {
                 emails.add(key.email());
             }
@@ -285,6 +295,12 @@ final class PageWriter {
                 customersByKey);
     }
 
+    /** How a customer is known by its id at a source, among the ids {@link KnownCustomers} keeps. */
+    private static String byId(String customerSource, String externalId) {
+        return customerSource + "\u0000" + externalId;
+    }
+
+    /** How a customer is known by its e-mail address. */
     private static String byEmail(String email) {
         return "@" + email.toLowerCase(java.util.Locale.ROOT);
     }
@@ -292,7 +308,7 @@ final class PageWriter {
     /** Adds the ids of these customers of {@code customerSource} that the store holds to the known ones. */
     private void findCustomerIds(String customerSource, Set<String> externalIds) throws SQLException {
         findIds("SELECT t.id FROM customers t WHERE t.source = ? AND t.external_id = w.wanted", customerSource, externalIds,
-                key -> customerSource + "\u0000" + key, customersByKey);
+                key -> byId(customerSource, key), customersByKey);
     }
 
     /** The subscriptions of this source the page's records name (invoices), by their id at the source. */
@@ -314,10 +330,8 @@ final class PageWriter {
      */
     private void findIds(String idOf, String fromSource, Set<String> keys, Function<String, String> cacheKey, Map<String, Long> into)
             throws SQLException {
-        List<String> all = new ArrayList<>(keys);
-        for (int start = 0; start < all.size(); start += AT_ONCE) {
-            List<String> chunk = all.subList(start, Math.min(all.size(), start + AT_ONCE));
-            PreparedStatement ps = statement("WITH w(wanted) AS (VALUES " + placeholders(chunk.size()) + ") SELECT w.wanted, ("
+        for (List<String> chunk : slices(keys)) {
+            PreparedStatement ps = statement("WITH w(wanted) AS (VALUES " + valueRows(chunk.size()) + ") SELECT w.wanted, ("
                     + idOf + ") FROM w");
             for (int i = 0; i < chunk.size(); i++) {
                 ps.setString(i + 1, chunk.get(i));
@@ -342,7 +356,7 @@ final class PageWriter {
 
     private Long resolve(CustomerKey key) throws SQLException {
         if (key.externalId() != null) {
-            Long id = known(key.source() + "\u0000" + key.externalId(),
+            Long id = known(byId(key.source(), key.externalId()),
                     "SELECT id FROM customers WHERE source = ? AND external_id = ?", key.source(), key.externalId());
             if (id != null || key.email() == null) {
                 return id;
@@ -351,7 +365,11 @@ final class PageWriter {
         return known(byEmail(key.email()), "SELECT min(id) FROM customers WHERE lower(email) = lower(?)", key.email());
     }
 
-    /** The id known under {@code cacheKey}, else asked of the store (and kept) unless the page found it in nobody. */
+    /**
+     * The id known under {@code cacheKey}, else asked of the store (and kept) unless the page found it in
+     * nobody. The page looked its keys up beforehand; one is asked here only when the known ids forgot it
+     * meanwhile (a page naming more customers than {@link KnownCustomers} keeps).
+     */
     private Long known(String cacheKey, String sql, String... args) throws SQLException {
         Long id = customersByKey.get(cacheKey);
         if (id == null && !notInStore.contains(cacheKey)) {
@@ -394,9 +412,8 @@ final class PageWriter {
 
     /** Upserts the rows and counts them; returns each row's update count (0 = unchanged). */
     private List<Integer> upsert(RecordTable<?> table, List<Row> rows) throws SQLException {
-        List<Integer> outcome = new ArrayList<>();
         if (rows.isEmpty()) {
-            return outcome;
+            return new ArrayList<>();
         }
         // Inserts are told from updates by the ids the batch added where the database allows it (one
         // range count), or by what each upsert returns, else by looking up every key first (a tenth of
@@ -407,19 +424,8 @@ final class PageWriter {
             return upsertReturning(table, rows, insertedMark.get());
         }
         Set<String> present = largestId == null ? existingKeys(table, rows) : Set.of();
-        PreparedStatement ps = statement(table.upsertIfChanged(dialect));
-        for (Row row : rows) {
-            for (int i = 0; i < row.values().length; i++) {
-                ps.setObject(i + 1, row.values()[i]);
-            }
-            ps.addBatch();
-        }
-        int[] counts = ps.executeBatch();
-        long changedRows = 0;
-        for (int count : counts) {
-            outcome.add(count > 0 ? 1 : 0);
-            changedRows += count > 0 ? 1 : 0;
-        }
+        List<Integer> outcome = writeBatch(statement(table.upsertIfChanged(dialect)), rows);
+        long changedRows = changed(outcome);
         if (largestId != null) {
             long added = idsAbove(table, largestId);
             inserted += added;
@@ -453,19 +459,8 @@ final class PageWriter {
             ps = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
             statements.put(sql, ps);
         }
-        for (Row row : rows) {
-            for (int i = 0; i < row.values().length; i++) {
-                ps.setObject(i + 1, row.values()[i]);
-            }
-            ps.addBatch();
-        }
-        int[] counts = ps.executeBatch();
-        List<Integer> outcome = new ArrayList<>(counts.length);
-        long changedRows = 0;
-        for (int count : counts) {
-            outcome.add(count > 0 ? 1 : 0);
-            changedRows += count > 0 ? 1 : 0;
-        }
+        List<Integer> outcome = writeBatch(ps, rows);
+        long changedRows = changed(outcome);
         long added = 0;
         long returned = 0;
         try (ResultSet marks = ps.getGeneratedKeys()) {
@@ -481,6 +476,25 @@ final class PageWriter {
         updated += changedRows - added;
         unchanged += rows.size() - changedRows;
         return outcome;
+    }
+
+    /** Runs the statement once per row in one batch; each row's outcome is 1 when it wrote, 0 when it left the row as it was. */
+    private static List<Integer> writeBatch(PreparedStatement ps, List<Row> rows) throws SQLException {
+        for (Row row : rows) {
+            for (int i = 0; i < row.values().length; i++) {
+                ps.setObject(i + 1, row.values()[i]);
+            }
+            ps.addBatch();
+        }
+        List<Integer> outcome = new ArrayList<>(rows.size());
+        for (int count : ps.executeBatch()) {
+            outcome.add(count > 0 ? 1 : 0);
+        }
+        return outcome;
+    }
+
+    private static long changed(List<Integer> outcome) {
+        return outcome.stream().filter(o -> o > 0).count();
     }
 
     /** The table's largest id (0 when empty), or null when new ids may not come above it. */
@@ -504,10 +518,8 @@ final class PageWriter {
 
     /** The keys of the rows that are already in the table. */
     private Set<String> existingKeys(RecordTable<?> table, List<Row> rows) throws SQLException {
-        List<String> keys = new ArrayList<>(new LinkedHashSet<>(rows.stream().map(Row::key).toList()));
         Set<String> existing = new HashSet<>();
-        for (int start = 0; start < keys.size(); start += 500) {
-            List<String> chunk = keys.subList(start, Math.min(keys.size(), start + 500));
+        for (List<String> chunk : slices(new LinkedHashSet<>(rows.stream().map(Row::key).toList()))) {
             String in = String.join(", ", chunk.stream().map(k -> "?").toList());
             try (PreparedStatement ps = connection.prepareStatement("SELECT " + table.keyColumn + " FROM " + table.table
                     + " WHERE source = ? AND " + table.keyColumn + " IN (" + in + ")")) {
