@@ -53,6 +53,19 @@ public enum Grain {
         return out;
     }
 
+    /** How many buckets {@link #buckets} would give, without making them. */
+    public long count(Period period) {
+        LocalDate first = bucketStart(period.from());
+        LocalDate last = bucketStart(period.to().minusDays(1));
+        long steps = switch (this) {
+            case DAY -> java.time.temporal.ChronoUnit.DAYS.between(first, last);
+            case WEEK -> java.time.temporal.ChronoUnit.WEEKS.between(first, last);
+            case MONTH -> java.time.temporal.ChronoUnit.MONTHS.between(first, last);
+            case QUARTER -> java.time.temporal.ChronoUnit.MONTHS.between(first, last) / 3;
+        };
+        return steps + 1;
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -39,13 +39,25 @@ public record Period(LocalDate from, LocalDate to) {
         return new Period(parseDate("--from", from), parseDate("--to", to));
     }
 
+    /** The first day a question may name: customer data older than this is not customer-success data. */
+    public static final LocalDate EARLIEST = LocalDate.of(1900, 1, 1);
+
+    /** The day after the last one a question may name. */
+    public static final LocalDate LATEST = LocalDate.of(2200, 1, 1);
+
+    /** A date a user typed, within {@link #EARLIEST} and {@link #LATEST}; else a message that says what is expected. */
     public static LocalDate parseDate(String what, String text) {
+        LocalDate day;
         try {
-            return LocalDate.parse(text.trim());
+            day = LocalDate.parse(text.trim());
         } catch (DateTimeParseException | NullPointerException e) {
-            throw new InvalidQueryException("malformed date for " + what + ": '" + text
+            throw new InvalidQueryException("malformed date for " + what + ": '" + Texts.clip(String.valueOf(text))
                     + "'; expected an ISO date such as 2026-01-31");
         }
+        if (day.isBefore(EARLIEST) || day.isAfter(LATEST)) {
+            throw new InvalidQueryException(what + " " + day + " is out of range; dates go from " + EARLIEST + " to " + LATEST);
+        }
+        return day;
     }
 
     public long days() {

@@ -69,7 +69,10 @@ final class KeptResults {
             try {
                 return (T) theirs.join();
             } catch (CompletionException failed) {
-                // theirs failed (or was stopped); ask again, most likely computing it here
+                if (failed.getCause() instanceof io.vitals.kpi.TimeLimitExceededException slow) {
+                    throw slow; // asking it again would only take as long once more
+                }
+                // theirs failed otherwise (or was stopped); ask again, most likely computing it here
             }
         }
     }

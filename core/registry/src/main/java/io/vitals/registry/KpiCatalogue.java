@@ -35,6 +35,8 @@ import io.vitals.kpi.KpiResult;
 import io.vitals.kpi.KpiSeries;
 import io.vitals.kpi.KpiTable;
 import io.vitals.kpi.ShadowedKpi;
+import io.vitals.kpi.TimeLimit;
+import io.vitals.kpi.TimeLimitExceededException;
 import io.vitals.kpi.UnknownKpiException;
 import io.vitals.store.MetricStore;
 
@@ -59,11 +61,27 @@ public class KpiCatalogue implements KpiRegistry {
         @AttributeDefinition(description = "How many computed answers (a KPI for a period and segment, or a series) to keep"
                 + " until the data changes; 0 computes every question afresh.", min = "0")
         int keptResults() default KEPT_RESULTS;
+
+        @AttributeDefinition(description = "Seconds a KPI of a bundle may compute one answer (a value, a series, its"
+                + " customers) before it is stopped and its statement cancelled in the database; 0 for no limit.", min = "0")
+        int timeLimitSeconds() default 60;
+
+        @AttributeDefinition(description = "The same for a KPI declared in a .kpi file.", min = "0")
+        int declaredTimeLimitSeconds() default 30;
+
+        @AttributeDefinition(description = "The most buckets a series may have (--by day over a year is 365).", min = "1")
+        int maxBuckets() default MAX_BUCKETS;
     }
 
     static final int KEPT_RESULTS = 2000;
+    static final int MAX_BUCKETS = 2000;
+
+    /** The limits in force. */
+    private record Limits(java.time.Duration bundle, java.time.Duration declared, int maxBuckets) {
+    }
 
     private volatile KeptResults kept = new KeptResults(KEPT_RESULTS);
+    private volatile Limits limits = new Limits(java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(30), MAX_BUCKETS);
 
     private volatile MetricStore store;
 
@@ -74,6 +92,8 @@ public class KpiCatalogue implements KpiRegistry {
     @Modified
     void configure(Config config) {
         kept = new KeptResults(config.keptResults());
+        limits = new Limits(java.time.Duration.ofSeconds(Math.max(0, config.timeLimitSeconds())),
+                java.time.Duration.ofSeconds(Math.max(0, config.declaredTimeLimitSeconds())), Math.max(1, config.maxBuckets()));
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -94,7 +114,8 @@ public class KpiCatalogue implements KpiRegistry {
     public static final String ORIGIN_PROPERTY = Kpi.ORIGIN_PROPERTY;
 
     /** The definition is read on every use: a KPI reconfigured through ConfigAdmin describes its new parameters. */
-    private record Entry(Kpi kpi, String id, String origin, Version version, String shown, long modified, long serviceId) {
+    private record Entry(Kpi kpi, String id, String origin, Version version, String shown, long modified, long serviceId,
+            boolean declared) {
         KpiInfo info() {
             return new KpiInfo(kpi.definition(), origin, shown);
         }
@@ -120,7 +141,7 @@ public class KpiCatalogue implements KpiRegistry {
                 : version.toString();
         // an id is fixed for the life of the service (a new id is a new registration); read it once
         entries.put(reference, new Entry(kpi, kpi.definition().id(), from, version, shown, time,
-                (Long) reference.getProperty(Constants.SERVICE_ID)));
+                (Long) reference.getProperty(Constants.SERVICE_ID), origin != null));
     }
 
     void removeKpi(ServiceReference<Kpi> reference) {
@@ -202,14 +223,32 @@ public class KpiCatalogue implements KpiRegistry {
     public KpiResult compute(String id, KpiQuery query) {
         Entry e = entry(id);
         KeptResults.Key key = new KeptResults.Key(e.serviceId(), e.kpi().definition(), query, dataVersion());
-        return kept.get(key, () -> e.kpi().compute(query));
+        return kept.get(key, () -> limited(e, query.period().toString(), () -> e.kpi().compute(query)));
     }
 
     @Override
     public KpiSeries series(String id, KpiQuery query, Grain grain) {
         Entry e = entry(id);
+        long buckets = grain.count(query.period());
+        int most = limits.maxBuckets();
+        if (buckets > most) {
+            throw new InvalidQueryException("a series by " + grain.label() + " over " + query.period() + " has " + buckets
+                    + " buckets, more than the " + most + " allowed; ask a coarser --by or a shorter period"
+                    + " (maxBuckets in etc/vitals.registry.cfg)");
+        }
         KeptResults.Key key = new KeptResults.Key(e.serviceId(), e.kpi().definition(), java.util.List.of(query, grain), dataVersion());
-        return kept.get(key, () -> e.kpi().series(query, grain));
+        return kept.get(key, () -> limited(e, query.period() + " by " + grain.label(), () -> e.kpi().series(query, grain)));
+    }
+
+    /** Runs one computation of a KPI within the time limit of its kind; its failure names the KPI and the question. */
+    private <T> T limited(Entry e, String question, java.util.function.Supplier<T> work) {
+        Limits l = limits;
+        java.time.Duration limit = e.declared() ? l.declared() : l.bundle();
+        try {
+            return TimeLimit.within(limit, work);
+        } catch (TimeLimitExceededException exceeded) {
+            throw new TimeLimitExceededException("KPI '" + e.id() + "' for " + question, exceeded.limitSeconds());
+        }
     }
 
     @Override
@@ -226,6 +265,6 @@ public class KpiCatalogue implements KpiRegistry {
         }
         DrillDown resolved = drillDown.subset() != null ? drillDown
                 : new DrillDown(definition.drillDowns().get(0), drillDown.sortBy(), drillDown.descending(), drillDown.limit());
-        return kpi.customers(query, resolved);
+        return limited(entry(id), query.period() + " (its customers)", () -> kpi.customers(query, resolved));
     }
 }

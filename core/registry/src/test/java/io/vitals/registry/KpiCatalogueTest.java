@@ -258,8 +258,88 @@ class KpiCatalogueTest {
         assertEquals(1, kpi.computed.get(), "the first KPI's answer is still right for it");
     }
 
+    /** A KPI that works until its time limit stops it, as the store's statements do, and counts how often it was asked. */
+    static final class SlowKpi implements Kpi {
+        final AtomicInteger computed = new AtomicInteger();
+
+        @Override
+        public KpiDefinition definition() {
+            return KpiDefinition.builder("slow").name("Slow").category(Category.ENGAGEMENT).unit(Unit.COUNT)
+                    .direction(Direction.HIGHER_IS_BETTER).build();
+        }
+
+        @Override
+        public KpiResult compute(KpiQuery query) {
+            computed.incrementAndGet();
+            while (true) {
+                io.vitals.kpi.TimeLimit.remainingNanos(); // throws once the limit has run out
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aComputationPastItsTimeLimitFailsNamingTheKpiAndThoseWaitingForItAreToldTheSame() throws Exception {
+        registry.configure(config(100, 1, 1, KpiCatalogue.MAX_BUCKETS));
+        SlowKpi slow = new SlowKpi();
+        registry.addKpi(reference(5), slow);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            java.util.List<Future<KpiResult>> asked = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                asked.add(pool.submit(() -> registry.compute("slow", october)));
+            }
+            for (Future<KpiResult> f : asked) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(20, TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof io.vitals.kpi.TimeLimitExceededException, e.getCause().toString());
+                assertEquals("KPI 'slow' for 2026-10-01..2026-11-01 took longer than 1 s, its time limit, and was stopped;"
+                        + " ask a shorter period or a coarser grain, or raise the limit in etc/vitals.registry.cfg", e.getCause().getMessage());
+            }
+            assertEquals(1, slow.computed.get(), "the same question asked meanwhile waits for the one computation");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSeriesWithMoreBucketsThanAllowedIsRefusedBeforeAnythingIsComputed() {
+        registry.configure(config(100, 60, 30, 31));
+        Period year = new Period(java.time.LocalDate.of(2025, 1, 1), java.time.LocalDate.of(2026, 1, 1));
+        io.vitals.kpi.InvalidQueryException e = assertThrows(io.vitals.kpi.InvalidQueryException.class,
+                () -> registry.series("counted", KpiQuery.of(year), Grain.DAY));
+        assertEquals("a series by day over 2025-01-01..2026-01-01 has 365 buckets, more than the 31 allowed; ask a coarser --by"
+                + " or a shorter period (maxBuckets in etc/vitals.registry.cfg)", e.getMessage());
+        assertEquals(0, kpi.computed.get());
+        assertEquals(12, registry.series("counted", KpiQuery.of(year), Grain.MONTH).points().size());
+        Period january = new Period(java.time.LocalDate.of(2026, 1, 1), java.time.LocalDate.of(2026, 2, 1));
+        assertEquals(31, registry.series("counted", KpiQuery.of(january), Grain.DAY).points().size(), "31 is allowed");
+    }
+
     static KpiCatalogue.Config config(int kept) {
+        return config(kept, 60, 30, KpiCatalogue.MAX_BUCKETS);
+    }
+
+    static KpiCatalogue.Config config(int kept, int limitSeconds, int declaredLimitSeconds, int maxBuckets) {
         return new KpiCatalogue.Config() {
+            @Override
+            public int timeLimitSeconds() {
+                return limitSeconds;
+            }
+
+            @Override
+            public int declaredTimeLimitSeconds() {
+                return declaredLimitSeconds;
+            }
+
+            @Override
+            public int maxBuckets() {
+                return maxBuckets;
+            }
+
             @Override
             public Class<? extends java.lang.annotation.Annotation> annotationType() {
                 return KpiCatalogue.Config.class;

@@ -1,5 +1,5 @@
 /** Serving under Vitals' HTTP server: the servlet context to select. */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.vitals.http;
 

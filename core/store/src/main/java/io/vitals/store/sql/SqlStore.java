@@ -186,10 +186,25 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         if (t != null) {
             t.record(scoped, bound);
         }
+        StatementLimit limit = StatementLimit.current();
         try {
-            return reading(h -> h.createQuery(scoped).bindMap(bound)
-                    .map((rs, ctx) -> mapper.map(new ResultSetRow(rs))).list());
+            return reading(h -> {
+                org.jdbi.v3.core.statement.Query q = h.createQuery(scoped).bindMap(bound);
+                if (limit != null) {
+                    q.addCustomizer(limit);
+                }
+                try {
+                    return q.map((rs, ctx) -> mapper.map(new ResultSetRow(rs))).list();
+                } finally {
+                    if (limit != null) {
+                        limit.close();
+                    }
+                }
+            });
         } catch (JdbiException e) {
+            if (limit != null && limit.fired()) {
+                throw io.vitals.kpi.TimeLimit.exceeded();
+            }
             throw new StoreException("query failed: " + rootMessage(e) + "\n" + scoped, e);
         }
     }

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -21,6 +22,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.vitals.http.HttpSettings;
 import io.vitals.http.VitalsHttp;
 import io.vitals.kpi.DrillDown;
 import io.vitals.kpi.Grain;
@@ -36,6 +38,7 @@ import io.vitals.kpi.Segment;
 import io.vitals.kpi.Segments;
 import io.vitals.kpi.Target;
 import io.vitals.kpi.TargetBook;
+import io.vitals.kpi.TimeLimitExceededException;
 import io.vitals.kpi.UnknownKpiException;
 import io.vitals.render.Csv;
 import io.vitals.render.Json;
@@ -50,7 +53,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * (or CSV) the shell prints for the same question. A bad parameter answers 400, an unknown KPI 404
  * with the known ids, anything else that fails 500; each with a one-line reason, never a stack trace.
  */
-@Component(service = Servlet.class)
+@Component(service = Servlet.class, configurationPid = HttpSettings.PID)
 @HttpWhiteboardServletPattern("/api/*")
 @HttpWhiteboardContextSelect(VitalsHttp.CONTEXT_SELECT)
 public class ApiServlet extends HttpServlet {
@@ -68,11 +71,53 @@ public class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile Segments segments;
 
+    /** How long a client over its share of computations waits for one of its own to end before it is answered 429. */
+    static final long SLOT_WAIT_MILLIS = 10_000;
+
+    private final transient ClientSlots slots = new ClientSlots();
+    private volatile int computationsPerClient;
+
     @Activate
-    public ApiServlet(@Reference KpiRegistry registry, @Reference KpiReporter reporter, BundleContext context) {
+    public ApiServlet(@Reference KpiRegistry registry, @Reference KpiReporter reporter, BundleContext context, HttpSettings settings) {
         this.registry = registry;
         this.reporter = reporter;
         this.context = context;
+        configure(settings);
+    }
+
+    @Modified
+    void configure(HttpSettings settings) {
+        computationsPerClient = Math.max(1, settings.computationsPerClient());
+    }
+
+    /** A token's name when the server asked for one, else the address the request came from. */
+    private static String client(HttpServletRequest request) {
+        return request.getRemoteUser() != null ? "token " + request.getRemoteUser() : "address " + request.getRemoteAddr();
+    }
+
+    /** Runs one computation in one of the client's slots; 429 when it has none free. */
+    private void computing(HttpServletRequest request, IoWork work) throws IOException {
+        String client = client(request);
+        boolean held;
+        try {
+            held = slots.acquire(client, computationsPerClient, SLOT_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadRequest(503, "interrupted while waiting for a free computation");
+        }
+        if (!held) {
+            throw new BadRequest(429, "this client already has " + computationsPerClient + " computations running; ask again"
+                    + " when one has ended (computationsPerClient in etc/vitals.http.cfg)");
+        }
+        try {
+            work.run();
+        } finally {
+            slots.release(client);
+        }
+    }
+
+    private interface IoWork {
+        void run() throws IOException;
     }
 
     @Override
@@ -87,9 +132,11 @@ public class ApiServlet extends HttpServlet {
             error(response, HttpServletResponse.SC_NOT_FOUND, e.getMessage(), ids());
         } catch (InvalidQueryException e) {
             error(response, HttpServletResponse.SC_BAD_REQUEST, parameters(e.getMessage()), null);
+        } catch (TimeLimitExceededException e) {
+            error(response, HttpServletResponse.SC_GATEWAY_TIMEOUT, parameters(e.getMessage()), null);
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message.lines().findFirst().orElse(message), null);
+            error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, withoutPaths(message.lines().findFirst().orElse(message)), null);
         }
     }
 
@@ -123,26 +170,35 @@ public class ApiServlet extends HttpServlet {
             KpiInfo info = require(parts.get(1));
             KpiQuery query = query(request);
             String by = request.getParameter("by");
-            KpiSeries series = by == null ? null : registry.series(info.id(), query, Grain.parse(by));
-            KpiResult whole = registry.compute(info.id(), query);
-            json(response, Json.answer(info, query, whole, series, target(info.id(), query)));
+            Grain grain = by == null ? null : Grain.parse(by);
+            computing(request, () -> {
+                KpiSeries series = grain == null ? null : registry.series(info.id(), query, grain);
+                KpiResult whole = registry.compute(info.id(), query);
+                json(response, Json.answer(info, query, whole, series, target(info.id(), query)));
+            });
         } else if (parts.size() == 3 && parts.get(0).equals("kpis") && parts.get(2).equals("customers")) {
             allow(request, Set.of("from", "to", "segment", "subset", "sort", "ascending", "limit", "format"));
             KpiInfo info = require(parts.get(1));
-            KpiTable table = registry.customers(info.id(), query(request), new DrillDown(request.getParameter("subset"),
-                    request.getParameter("sort"), !flag(request, "ascending"), limit(request)));
+            KpiQuery query = query(request);
+            DrillDown drillDown = new DrillDown(request.getParameter("subset"), request.getParameter("sort"),
+                    !flag(request, "ascending"), limit(request));
             String format = Optional.ofNullable(request.getParameter("format")).orElse("json");
-            switch (format) {
-                case "json" -> json(response, Json.table(table));
-                case "csv" -> {
+            if (!format.equals("json") && !format.equals("csv")) {
+                throw new BadRequest(400, "unknown format '" + format + "'; expected json or csv");
+            }
+            computing(request, () -> {
+                KpiTable table = registry.customers(info.id(), query, drillDown);
+                if (format.equals("json")) {
+                    json(response, Json.table(table));
+                } else {
                     response.setHeader("Content-Disposition", "attachment; filename=\"" + info.id() + "-customers.csv\"");
                     send(response, "text/csv", Csv.table(table));
                 }
-                default -> throw new BadRequest(400, "unknown format '" + format + "'; expected json or csv");
-            }
+            });
         } else if (parts.equals(List.of("report"))) {
             allow(request, QUERY);
-            json(response, Json.report(reporter.report(query(request))));
+            KpiQuery query = query(request);
+            computing(request, () -> json(response, Json.report(reporter.report(query))));
         } else if (parts.equals(List.of("segments"))) {
             allow(request, Set.of());
             Segments s = segments;
@@ -154,6 +210,21 @@ public class ApiServlet extends HttpServlet {
             throw new BadRequest(404, "no endpoint GET /api" + (parts.isEmpty() ? "" : "/" + String.join("/", parts))
                     + "; see /api/openapi.json");
         }
+    }
+
+    private static final java.util.regex.Pattern PATH = java.util.regex.Pattern.compile("(?:[A-Za-z]:)?(?:[/\\\\][^/\\\\\\s:;,'\"()]+){2,}");
+
+    /** A file's folders are nobody's business over HTTP (a store's path in its error): its name is enough. */
+    static String withoutPaths(String message) {
+        java.util.regex.Matcher m = PATH.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String path = m.group();
+            int last = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(path.substring(last + 1)));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** The registry speaks of the shell's options (--from); over HTTP they are parameters (from). */
@@ -249,6 +320,9 @@ public class ApiServlet extends HttpServlet {
         }
         response.reset();
         response.setStatus(status);
+        if (status == 429) {
+            response.setHeader("Retry-After", "5");
+        }
         ObjectNode o = Json.object();
         o.put("error", reason);
         if (known != null) {

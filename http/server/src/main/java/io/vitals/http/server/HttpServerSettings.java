@@ -16,6 +16,7 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
+import io.vitals.http.HttpSettings;
 import io.vitals.http.VitalsHttp;
 
 /**

@@ -25,8 +25,16 @@ final class Tokens {
     private record Loaded(FileTime modified, Map<String, String> nameByHash, String problem) {
     }
 
+    private final java.util.function.Consumer<String> warn;
+
     Tokens(Path file) {
+        this(file, problem -> { });
+    }
+
+    /** @param warn told each time the file is read with a problem in it (a line that is not a token, no file) */
+    Tokens(Path file, java.util.function.Consumer<String> warn) {
         this.file = file;
+        this.warn = warn;
     }
 
     Path file() {
@@ -81,6 +89,7 @@ final class Tokens {
 
     private Loaded read(FileTime modified) {
         Map<String, String> byHash = new LinkedHashMap<>();
+        java.util.List<String> bad = new java.util.ArrayList<>();
         try {
             int number = 0;
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -92,14 +101,26 @@ final class Tokens {
                 int eq = text.indexOf('=');
                 String value = eq < 0 ? "" : text.substring(eq + 1).strip();
                 if (eq <= 0 || !value.matches("sha256:[0-9a-fA-F]{64}")) {
-                    return new Loaded(modified, Map.of(), file + ":" + number
-                            + ": expected 'name = sha256:<64 hex digits>', the SHA-256 of the token");
+                    // this line only: the other tokens still work
+                    bad.add(String.valueOf(number));
+                    continue;
                 }
                 byHash.put(value.substring("sha256:".length()).toLowerCase(java.util.Locale.ROOT), text.substring(0, eq).strip());
             }
         } catch (IOException e) {
-            return new Loaded(modified, Map.of(), "cannot read " + file + ": " + e.getMessage());
+            return report(new Loaded(modified, Map.of(), "cannot read " + file + ": " + e.getMessage()));
         }
-        return new Loaded(modified, Map.copyOf(byHash), byHash.isEmpty() ? file + " has no tokens" : null);
+        String problem = !bad.isEmpty()
+                ? file + ": line" + (bad.size() > 1 ? "s " : " ") + String.join(", ", bad)
+                        + " ignored: expected 'name = sha256:<64 hex digits>', the SHA-256 of the token"
+                : byHash.isEmpty() ? file + " has no tokens" : null;
+        return report(new Loaded(modified, Map.copyOf(byHash), problem));
+    }
+
+    private Loaded report(Loaded loaded) {
+        if (loaded.problem() != null) {
+            warn.accept(loaded.problem());
+        }
+        return loaded;
     }
 }

@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.servlet.context.ServletContextHelper;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContext;
 
+import io.vitals.http.HttpSettings;
 import io.vitals.http.VitalsHttp;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -35,9 +36,14 @@ public class VitalsContext extends ServletContextHelper {
     private volatile boolean open;
     private volatile Tokens tokens;
 
+    private final org.osgi.service.log.Logger log;
+
     @Activate
-    public VitalsContext(BundleContext context, HttpSettings settings) {
+    public VitalsContext(BundleContext context, HttpSettings settings,
+            @org.osgi.service.component.annotations.Reference(service = org.osgi.service.log.LoggerFactory.class)
+            org.osgi.service.log.Logger log) {
         super(context.getBundle());
+        this.log = log;
         String h = context.getProperty("vitals.home");
         this.home = Path.of(h == null ? "." : h);
         configure(settings);
@@ -47,7 +53,14 @@ public class VitalsContext extends ServletContextHelper {
     void configure(HttpSettings settings) {
         this.open = loopback(settings.address());
         Path file = Path.of(settings.tokens());
-        this.tokens = new Tokens(file.isAbsolute() ? file : home.resolve(file));
+        this.tokens = new Tokens(file.isAbsolute() ? file : home.resolve(file), problem -> {
+            if (!open) {
+                log.warn("tokens: {}", problem);
+            }
+        });
+        if (!open) {
+            tokens.problem(); // read now, so a wrong line is logged at start rather than at the first request
+        }
     }
 
     /** True when the address is this machine only; a name that does not resolve counts as not. */

@@ -36,7 +36,22 @@ class TokensTest {
         Files.writeString(file, "grafana = abc\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
         assertNull(tokens.check("abc"), "a plain token in the file is refused, not taken as a hash");
-        assertTrue(tokens.problem().contains(":1: expected 'name = sha256:"), tokens.problem());
+        assertTrue(tokens.problem().contains(": line 1 ignored: expected 'name = sha256:"), tokens.problem());
+    }
+
+    @Test
+    void aMalformedLineIsReportedAndTheOtherTokensStillWork() throws Exception {
+        Path file = folder.resolve("tokens");
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        Files.writeString(file, "grafana = sha256:" + Tokens.hash("abc") + "\nbroken line\nci = sha256:" + Tokens.hash("xyz")
+                + "\nshort = sha256:abc\n");
+        Tokens tokens = new Tokens(file, warnings::add);
+        assertEquals("grafana", tokens.check("abc"));
+        assertEquals("ci", tokens.check("xyz"));
+        assertNull(tokens.check("broken line"));
+        assertEquals(1, warnings.size(), "read once, warned once: " + warnings);
+        assertTrue(warnings.get(0).endsWith("tokens: lines 2, 4 ignored: expected 'name = sha256:<64 hex digits>', the SHA-256 of the token"),
+                warnings.get(0));
     }
 
     @Test
