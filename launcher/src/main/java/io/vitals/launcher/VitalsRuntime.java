@@ -157,6 +157,7 @@ public final class VitalsRuntime implements AutoCloseable {
         p.put("felix.fileinstall.poll", "100");
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.enableConfigSave", "false");
+        // deploy/'s jars are installed and started by the runtime's own installer (io.vitals.runtime), ranked above FileInstall's
         p.put("felix.fileinstall.bundles.new.start", "true");
         p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config|kpi)");
         p.put("felix.fileinstall.log.level", "2");

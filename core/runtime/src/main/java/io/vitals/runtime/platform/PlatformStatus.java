@@ -44,6 +44,9 @@ public class PlatformStatus implements RuntimeStatus {
     @Reference
     private ServiceComponentRuntime scr;
 
+    @Reference
+    private DeployedBundles installer;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configAdmin;
 
@@ -75,12 +78,12 @@ public class PlatformStatus implements RuntimeStatus {
         for (Path jar : jars()) {
             Bundle bundle = deployed.get(jar);
             if (bundle == null) {
-                if (isBundle(jar)) {
+                if (isBundle(jar) && !installer.refused().containsKey(jar)) {
                     return false; // FileInstall has not installed it yet
                 }
                 continue;
             }
-            if (!finished(bundle)) {
+            if (!finished(bundle) && !installer.slowToStart(bundle)) {
                 return false;
             }
         }
@@ -203,12 +206,12 @@ public class PlatformStatus implements RuntimeStatus {
     }
 
     /** Active, or a fragment that is resolved, or a start that was tried and failed. */
-    private static boolean finished(Bundle bundle) {
+    private boolean finished(Bundle bundle) {
         int state = bundle.getState();
         if (state == Bundle.ACTIVE || (isFragment(bundle) && state == Bundle.RESOLVED)) {
             return true;
         }
-        if (state == Bundle.STARTING || state == Bundle.STOPPING) {
+        if (state == Bundle.STARTING || state == Bundle.STOPPING || installer.starting(bundle)) {
             return false;
         }
         BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
@@ -221,12 +224,18 @@ public class PlatformStatus implements RuntimeStatus {
         Map<Path, Bundle> deployed = deployedBundles();
         for (Map.Entry<Path, Bundle> e : deployed.entrySet()) {
             Bundle bundle = e.getValue();
-            if (finished(bundle) && bundle.getState() != Bundle.ACTIVE && !isFragment(bundle)) {
+            if (installer.slowToStart(bundle)) {
+                problems.add(new DeployProblem(display(e.getKey()), "still starting after " + DeployedBundles.SLOW_START_SECONDS
+                        + " s: its activator has not returned"));
+            } else if (finished(bundle) && bundle.getState() != Bundle.ACTIVE && !isFragment(bundle)) {
                 problems.add(new DeployProblem(display(e.getKey()), reason(bundle)));
             }
         }
+        Map<Path, String> refused = installer.refused();
         for (Path jar : jars()) {
-            if (!deployed.containsKey(jar) && !isBundle(jar)) {
+            if (refused.containsKey(jar)) {
+                problems.add(new DeployProblem(display(jar), refused.get(jar)));
+            } else if (!deployed.containsKey(jar) && !isBundle(jar)) {
                 problems.add(new DeployProblem(display(jar), "not an OSGi bundle (no Bundle-SymbolicName in its manifest)"));
             }
         }
