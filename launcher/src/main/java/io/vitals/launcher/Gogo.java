@@ -38,7 +38,33 @@ final class Gogo {
         return t;
     }
 
+    /** A command's name as {@link #runArguments} takes it: {@code scope:name} or a bare name, nothing Gogo would read as syntax. */
+    static final java.util.regex.Pattern COMMAND_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*(:[A-Za-z][A-Za-z0-9_.-]*)?");
+
+    /**
+     * Runs a command with the arguments exactly as given, never read as Gogo syntax: each is handed over
+     * as a session variable, so a quote, a semicolon or a pipe in an argument stays in that argument.
+     */
+    Throwable runArguments(java.util.List<String> argv, PrintStream out, PrintStream err) {
+        if (argv.isEmpty() || !COMMAND_NAME.matcher(argv.get(0)).matches()) {
+            return new IllegalArgumentException("not a command name: '" + (argv.isEmpty() ? "" : io.vitals.kpi.Texts.clip(argv.get(0)))
+                    + "'; 'vitals help' lists the commands");
+        }
+        StringBuilder line = new StringBuilder(argv.get(0));
+        java.util.Map<String, Object> variables = new java.util.LinkedHashMap<>();
+        for (int i = 1; i < argv.size(); i++) {
+            String name = "vitals_argument_" + i;
+            variables.put(name, argv.get(i));
+            line.append(" $").append(name);
+        }
+        return run(line.toString(), variables, out, err);
+    }
+
     Throwable run(String commandLine, PrintStream out, PrintStream err) {
+        return run(commandLine, java.util.Map.of(), out, err);
+    }
+
+    private Throwable run(String commandLine, java.util.Map<String, Object> variables, PrintStream out, PrintStream err) {
         ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, PROCESSOR, null);
         // All services: a host may have its own copy of Gogo's API on its class path.
         tracker.open(true);
@@ -55,6 +81,9 @@ final class Gogo {
             try {
                 // Vitals' own commands (help, ...) before Felix's of the same name.
                 sessionType.getMethod("put", String.class, Object.class).invoke(session, "SCOPE", "vitals:*");
+                for (java.util.Map.Entry<String, Object> v : variables.entrySet()) {
+                    sessionType.getMethod("put", String.class, Object.class).invoke(session, v.getKey(), v.getValue());
+                }
                 Object result = sessionType.getMethod("execute", CharSequence.class).invoke(session, commandLine);
                 if (result != null) {
                     Method format = sessionType.getMethod("format", Object.class, int.class);

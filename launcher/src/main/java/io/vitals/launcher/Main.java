@@ -86,7 +86,7 @@ public final class Main {
             }
         }
         try {
-            Throwable failure = vitals.execute(commandLine(args), stdout, stderr);
+            Throwable failure = vitals.execute(args, stdout, stderr);
             if (failure != null) {
                 stderr.println(new VitalsRuntime.CommandOutcome("", "", failure).failureMessage());
                 if (Boolean.getBoolean("vitals.debug")) {
@@ -142,21 +142,5 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /** Joins arguments back into one Gogo command line, quoting those the shell had to keep whole. */
-    static String commandLine(List<String> args) {
-        StringBuilder line = new StringBuilder();
-        for (String arg : args) {
-            if (line.length() > 0) {
-                line.append(' ');
-            }
-            if (arg.isEmpty() || arg.chars().anyMatch(c -> Character.isWhitespace(c) || "\"'{}[]();|$&<>#\\".indexOf(c) >= 0)) {
-                line.append('\'').append(arg.replace("'", "\\'")).append('\'');
-            } else {
-                line.append(arg);
-            }
-        }
-        return line.toString();
     }
 }

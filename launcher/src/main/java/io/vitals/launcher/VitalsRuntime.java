@@ -65,10 +65,13 @@ public final class VitalsRuntime implements AutoCloseable {
     private final PrintStream out;
     private final PrintStream err;
 
-    private VitalsRuntime(Home home, Framework framework, boolean console) {
+    private final FrameworkCache cache;
+
+    private VitalsRuntime(Home home, Framework framework, boolean console, FrameworkCache cache) {
         this.home = home;
         this.framework = framework;
         this.console = console;
+        this.cache = cache;
         this.out = System.out;
         this.err = System.err;
     }
@@ -121,9 +124,11 @@ public final class VitalsRuntime implements AutoCloseable {
         /** Starts the framework and returns once every bundle in {@code deploy/} is up (or known to have failed). */
         public VitalsRuntime start() {
             Home h = new Home(home);
+            FrameworkCache cache = FrameworkCache.take(h.data());
             Map<String, String> config = frameworkProperties(h, console, properties);
+            config.put(Constants.FRAMEWORK_STORAGE, cache.folder().toString());
             Framework framework = new FrameworkFactory().newFramework(config);
-            VitalsRuntime runtime = new VitalsRuntime(h, framework, console);
+            VitalsRuntime runtime = new VitalsRuntime(h, framework, console, cache);
             try {
                 framework.init();
                 runtime.installPlatform();
@@ -134,6 +139,9 @@ public final class VitalsRuntime implements AutoCloseable {
                 return runtime;
             } catch (BundleException | RuntimeException e) {
                 runtime.close();
+                if (DiskSpace.isDiskFull(e)) {
+                    throw new IllegalStateException(DiskSpace.describe(h.data(), e), e);
+                }
                 throw new IllegalStateException("Vitals could not start from " + h.root + ": " + e.getMessage(), e);
             }
         }
@@ -367,6 +375,15 @@ public final class VitalsRuntime implements AutoCloseable {
         return gogo.run(commandLine, output, errors);
     }
 
+    /**
+     * Runs one command with its arguments exactly as given (as a program's {@code main} receives them):
+     * nothing in an argument is read as shell syntax, so a quote or a semicolon cannot start another command.
+     */
+    public Throwable execute(List<String> commandAndArguments, PrintStream output, PrintStream errors) {
+        Gogo gogo = new Gogo(framework.getBundleContext(), Duration.ofSeconds(30));
+        return gogo.runArguments(commandAndArguments, output, errors);
+    }
+
     /** Blocks until the framework stops (the console's {@code exit}, or {@link #close()} from elsewhere). */
     public void awaitStop() throws InterruptedException {
         framework.waitForStop(0);
@@ -387,6 +404,8 @@ public final class VitalsRuntime implements AutoCloseable {
             err.println("vitals: warning: stopping the framework failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            cache.close();
         }
     }
 

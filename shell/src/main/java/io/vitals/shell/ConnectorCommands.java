@@ -83,8 +83,8 @@ public class ConnectorCommands {
         int limit = 20;
         @Option(names = "--format", paramLabel = "<format>", description = "text (default), csv or json (csv and json keep the whole raw row)")
         Format format = Format.text;
-        @Option(names = "--output", paramLabel = "<file>", description = "Write them to this file instead of the screen.")
-        String output;
+        @picocli.CommandLine.Mixin
+        Output.Options output = new Output.Options();
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
     }

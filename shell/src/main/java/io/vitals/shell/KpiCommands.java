@@ -99,8 +99,8 @@ public class KpiCommands {
         String table;
         @Option(names = "--format", paramLabel = "<format>", description = "text (default), json or csv")
         Format format = Format.text;
-        @Option(names = "--output", paramLabel = "<file>", description = "Write the answer to this file instead of the screen.")
-        String output;
+        @picocli.CommandLine.Mixin
+        Output.Options output = new Output.Options();
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
     }
@@ -131,8 +131,8 @@ public class KpiCommands {
         int limit = DrillDown.DEFAULT_LIMIT;
         @Option(names = "--format", paramLabel = "<format>", description = "text (default), csv or json")
         Format format = Format.text;
-        @Option(names = "--output", paramLabel = "<file>", description = "Write the list to this file instead of the screen.")
-        String output;
+        @picocli.CommandLine.Mixin
+        Output.Options output = new Output.Options();
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
     }

@@ -49,8 +49,8 @@ public class ReportCommands {
         List<String> segment = new ArrayList<>();
         @Option(names = "--format", paramLabel = "<format>", description = "text (default), json or csv")
         Format format = Format.text;
-        @Option(names = "--output", paramLabel = "<file>", description = "Write the report to this file instead of the screen.")
-        String output;
+        @picocli.CommandLine.Mixin
+        Output.Options output = new Output.Options();
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
     }
@@ -90,6 +90,11 @@ public class ReportCommands {
                 case text -> text(report);
             };
             Output.write(a.output, text, "the report (" + a.format + ")");
+            if (!report.lines().isEmpty() && report.lines().stream().allMatch(l -> l.failure() != null)) {
+                // a script must not take a report of nothing but failures for one
+                throw new CommandError("every KPI failed, e.g. " + report.lines().get(0).kpi().id() + ": "
+                        + report.lines().get(0).failure());
+            }
         });
     }
 

@@ -55,7 +55,13 @@ public final class SyncRunner {
         }
         SyncReport report = new SyncReport(source.id(), started, Instant.now().truncatedTo(ChronoUnit.MILLIS), outcome,
                 context.total, message);
-        store.saveReport(report);
+        try {
+            store.saveReport(report);
+        } catch (io.vitals.store.StoreUnavailableException notSaved) {
+            // a full disk fails the report too: the caller still hears how the run ended, and why
+            return new SyncReport(report.source(), report.started(), report.finished(), SyncReport.Outcome.FAILED, report.counts(),
+                    (message == null ? "" : message + "; ") + "this report was not kept: " + reason(notSaved));
+        }
         return report;
     }
 

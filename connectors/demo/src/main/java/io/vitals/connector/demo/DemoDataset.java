@@ -79,7 +79,13 @@ public class DemoDataset {
         DemoGenerator.Settings settings = defaults();
         log.audit("Empty store: loading the demo dataset ({} customers, {} months up to {})...",
                 settings.customers(), settings.months(), settings.today());
-        DemoGenerator.Summary summary = generate(settings, (done, total) -> { });
+        DemoGenerator.Summary summary;
+        try {
+            summary = generate(settings, (done, total) -> { });
+        } catch (StoreUnavailableException e) {
+            log.error("Demo dataset not loaded: {}", e.getMessage());
+            return;
+        }
         log.audit("Demo dataset loaded: {}", describe(summary));
     }
 

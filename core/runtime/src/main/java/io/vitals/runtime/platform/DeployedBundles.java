@@ -22,7 +22,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.BundleListener;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -50,9 +50,15 @@ import org.osgi.service.log.LoggerFactory;
  */
 @Component(service = {ArtifactInstaller.class, DeployedBundles.class}, immediate = true,
         property = Constants.SERVICE_RANKING + ":Integer=1000")
-public class DeployedBundles implements ArtifactInstaller, BundleListener {
+public class DeployedBundles implements ArtifactInstaller, SynchronousBundleListener {
 
     static final long SLOW_START_SECONDS = 10;
+
+    /** How long a bundle may wait for the bundles it needs before it is said to be unresolvable. */
+    static final long UNRESOLVED_GRACE_SECONDS = 2;
+
+    /** Bundle and reason already logged as unresolvable. */
+    private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
 
     /** The largest configuration or KPI file read: past it a file is a mistake (120,000 keys stalled every command). */
     static final long MAX_TEXT_FILE_BYTES = 256 * 1024;
@@ -126,10 +132,11 @@ public class DeployedBundles implements ArtifactInstaller, BundleListener {
         refused.remove(file);
         try (InputStream in = Files.newInputStream(file)) {
             Bundle bundle = context.installBundle(location(file), in);
-            lastFailure.remove(bundle.getBundleId());
+            forgetFailure(bundle.getBundleId());
             start(bundle);
         } catch (IOException | BundleException | RuntimeException e) {
-            refuse(file, "could not be installed: " + oneLine(e));
+            String why = oneLine(e);
+            refuse(file, "could not be installed: " + (why.contains("No space left on device") ? "disk full (" + why + ")" : why));
         }
     }
 
@@ -159,7 +166,7 @@ public class DeployedBundles implements ArtifactInstaller, BundleListener {
                 bundle.stop(Bundle.STOP_TRANSIENT); // so that update does not start it again on this thread
             }
             bundle.update(in);
-            lastFailure.remove(bundle.getBundleId());
+            forgetFailure(bundle.getBundleId());
             refresh(bundle, () -> start(bundle));
         } catch (IOException | BundleException | RuntimeException e) {
             log.error("{} could not be updated: {}", display(file), oneLine(e));
@@ -187,7 +194,7 @@ public class DeployedBundles implements ArtifactInstaller, BundleListener {
         }
         try {
             bundle.uninstall();
-            lastFailure.remove(bundle.getBundleId());
+            forgetFailure(bundle.getBundleId());
             startsRunning.remove(bundle.getBundleId());
             refresh(bundle, () -> { });
         } catch (BundleException | RuntimeException e) {
@@ -240,6 +247,11 @@ public class DeployedBundles implements ArtifactInstaller, BundleListener {
         }
     }
 
+    private void forgetFailure(long id) {
+        lastFailure.remove(id);
+        reported.removeIf(k -> k.startsWith(id + "\0"));
+    }
+
     /** Starts the bundle on a thread of its own; a start still running after a while is said to be slow. */
     private void start(Bundle bundle) {
         if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null || bundle.getState() == Bundle.UNINSTALLED) {
@@ -252,11 +264,22 @@ public class DeployedBundles implements ArtifactInstaller, BundleListener {
         starting.execute(() -> {
             try {
                 bundle.start();
-                lastFailure.remove(id);
+                forgetFailure(id);
             } catch (BundleException | RuntimeException e) {
-                String reason = bundle.getState() == Bundle.INSTALLED ? "cannot be resolved: " + oneLine(e) : "did not start: " + oneLine(e);
-                if (!reason.equals(lastFailure.put(id, reason))) {
-                    log.error("{} {}; every other bundle keeps running", display(bundle), reason, e);
+                if (bundle.getState() == Bundle.INSTALLED) {
+                    // the bundle it needs may be the next file of the same scan: said once it has stayed so a while
+                    String reason = PlatformStatus.reason(context, bundle);
+                    lastFailure.put(id, reason);
+                    watch.schedule(() -> {
+                        if (bundle.getState() == Bundle.INSTALLED && reason.equals(lastFailure.get(id)) && reported.add(id + "\0" + reason)) {
+                            log.error("{} {}; every other bundle keeps running", display(bundle), reason);
+                        }
+                    }, UNRESOLVED_GRACE_SECONDS, TimeUnit.SECONDS);
+                } else {
+                    String reason = "did not start: " + oneLine(e);
+                    if (!reason.equals(lastFailure.put(id, reason))) {
+                        log.error("{} {}; every other bundle keeps running", display(bundle), reason, e);
+                    }
                 }
             } finally {
                 startsRunning.remove(id);
@@ -296,7 +319,7 @@ public class DeployedBundles implements ArtifactInstaller, BundleListener {
         });
     }
 
-    /** Another bundle came: those of deploy/ that could not resolve may now. */
+    /** Another bundle came: those of deploy/ that could not resolve may now (synchronous, so settling never sees a gap). */
     @Override
     public void bundleChanged(BundleEvent event) {
         if (event.getType() == BundleEvent.RESOLVED || event.getType() == BundleEvent.STARTED) {

@@ -196,7 +196,7 @@ public class OneLineLog implements LogListener {
             return (jar != null ? status.display(jar) : location) + " " + reason + "; every other bundle keeps running";
         }
         StringBuilder line = new StringBuilder(bundleName(entry.getBundle())).append(": ").append(message);
-        if (e != null && (message == null || !message.contains(rootMessage(e)))) {
+        if (e != null && (message == null || !message.contains(rootMessage(e).replaceFirst("^[\\w.$]+(Exception|Error): ", "")))) {
             line.append(": ").append(rootMessage(e));
         }
         return line.toString().replace('\n', ' ');

@@ -244,6 +244,10 @@ public class PlatformStatus implements RuntimeStatus {
 
     /** Why a bundle is not active, in words: the packages nobody exports, or that its start failed. */
     String reason(Bundle bundle) {
+        return reason(context, bundle);
+    }
+
+    static String reason(BundleContext context, Bundle bundle) {
         if (bundle.getState() == Bundle.INSTALLED) {
             BundleRevision revision = bundle.adapt(BundleRevision.class);
             FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);

@@ -33,7 +33,11 @@ final class BatchWriter implements DataWriter.Batch {
     private PreparedStatement insertAttribute;
     private boolean closed;
 
-    BatchWriter(Connection connection, StoreDialect dialect, Runnable onCommit) throws SQLException {
+    private final java.util.function.BiFunction<String, SQLException, RuntimeException> failure;
+
+    BatchWriter(Connection connection, StoreDialect dialect, Runnable onCommit,
+            java.util.function.BiFunction<String, SQLException, RuntimeException> failure) throws SQLException {
+        this.failure = failure;
         this.connection = connection;
         this.dialect = dialect;
         this.onCommit = onCommit;
@@ -61,7 +65,7 @@ final class BatchWriter implements DataWriter.Batch {
                 pending.put(table, 0);
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot write to " + table.table + ": " + e.getMessage(), e);
+            throw failure.apply("a batch of " + table.table, e);
         }
     }
 
@@ -89,7 +93,7 @@ final class BatchWriter implements DataWriter.Batch {
                 insertAttribute.executeUpdate();
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot write attributes of customer " + customer.externalId() + ": " + e.getMessage(), e);
+            throw failure.apply("the attributes of customer " + customer.externalId(), e);
         }
     }
 
@@ -134,7 +138,7 @@ final class BatchWriter implements DataWriter.Batch {
             connection.commit();
             onCommit.run();
         } catch (SQLException e) {
-            throw new StoreException("cannot commit: " + e.getMessage(), e);
+            throw failure.apply("a batch", e);
         }
     }
 

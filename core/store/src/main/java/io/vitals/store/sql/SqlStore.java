@@ -77,6 +77,10 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             }
             this.migrationsApplied = Migrations.migrate(c, dialect, notice);
         } catch (SQLException e) {
+            if (diskFull(e)) {
+                throw new io.vitals.store.StoreFullException("disk full: cannot open the store at " + withoutPassword(url)
+                        + "; free some space and start again", e);
+            }
             throw new StoreException("cannot open the store at " + withoutPassword(url) + ": " + e.getMessage(), e);
         }
         this.reads = new Connections(dialect, url, readConnections, true);
@@ -103,6 +107,34 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             reads.suspectIdle();
             return jdbi.withHandle(read);
         }
+    }
+
+    /** A write that failed, as its caller should hear of it: a full disk said to be one, with the file. */
+    RuntimeException writeFailure(String what, SQLException e) {
+        if (diskFull(e)) {
+            String where = url.startsWith("jdbc:sqlite:") ? "cannot write " + url.substring("jdbc:sqlite:".length()).replaceAll("\\?.*", "")
+                    : "the database server's disk is full (" + withoutPassword(url) + ")";
+            return new io.vitals.store.StoreFullException("disk full: " + where + "; " + what + " was not written; free some space and"
+                    + " run it again", e);
+        }
+        return new StoreException(what + ": " + e.getMessage(), e);
+    }
+
+    /** SQLITE_FULL (13), or PostgreSQL's disk_full (53100), anywhere in the chain. */
+    static boolean diskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && ("53100".equals(sql.getSQLState()) || (sql.getErrorCode() & 0xff) == 13
+                    && String.valueOf(sql.getMessage()).contains("SQLITE_FULL"))) {
+                return true;
+            }
+            String m = t.getMessage();
+            // SQLite on a full disk may also fail to grow its shared-memory file (SQLITE_IOERR_SHMSIZE)
+            if (m != null && (m.contains("database or disk is full") || m.contains("No space left on device")
+                    || m.contains("SQLITE_IOERR_SHMSIZE"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean connectionLost(Throwable e) {
@@ -355,7 +387,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     @Override
     public Batch batch() {
         try {
-            return new BatchWriter(dialect.open(url, false), dialect, ownCommits::incrementAndGet);
+            return new BatchWriter(dialect.open(url, false), dialect, ownCommits::incrementAndGet, this::writeFailure);
         } catch (SQLException e) {
             throw new StoreException("cannot open a write transaction: " + e.getMessage(), e);
         }
@@ -383,7 +415,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             // (their deletion went through this connection: no counter of other connections' commits tells)
             knownCustomers.forget();
         } catch (SQLException e) {
-            throw new StoreException("cannot delete the records of source " + source + ": " + e.getMessage(), e);
+            throw writeFailure("the deletion of source " + source, e);
         }
     }
 
@@ -458,14 +490,19 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
                 }
                 return counts;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
                 knownCustomers.forget(); // ids this page looked up may belong to rows it did not commit
+                try {
+                    c.rollback();
+                } catch (SQLException notRolledBack) {
+                    // a failed commit (a full disk) may have ended the transaction already: the first failure is the one to tell
+                    e.addSuppressed(notRolledBack);
+                }
                 throw e;
             } finally {
                 writer.close();
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot write a page of " + source + ": " + e.getMessage(), e);
+            throw writeFailure("a page of " + source, e);
         }
     }
 
@@ -506,7 +543,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             ps.setString(10, r.message());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("cannot save the report of " + r.source() + ": " + e.getMessage(), e);
+            throw writeFailure("the report of " + r.source(), e);
         }
     }
 
