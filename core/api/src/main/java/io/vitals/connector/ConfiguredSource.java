@@ -46,7 +46,7 @@ public abstract class ConfiguredSource implements Source {
 
     @Override
     public Map<String, String> settings() {
-        return source.settings();
+        return SourceSettings.shown(source.settings());
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class ConfiguredSources {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {
-            return new Misconfigured(idOf(properties), kind, visible(properties), e.getMessage());
+            return new Misconfigured(idOf(properties), kind, SourceSettings.shown(visible(properties)), io.vitals.kpi.Texts.clip(String.valueOf(e.getMessage()), 400));
         }
     }
 

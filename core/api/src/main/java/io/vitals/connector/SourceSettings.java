@@ -131,4 +131,89 @@ public final class SourceSettings {
         }
         return List.copyOf(ordered);
     }
+
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(apikey|api_key|secret|token|password|passwd|credential)s?");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)((?:password|pwd|secret|token)=)[^&;]*");
+
+    /**
+     * A source's settings as they may be shown (connector:status, connector:list, JSON): a setting named
+     * like a secret that is not a reference ({@code env:NAME}, {@code file:path#key}) is not shown, nor a
+     * password inside a URL, and a long value is cut to one short line.
+     */
+    public static Map<String, String> shown(Map<String, String> settings) {
+        Map<String, String> out = new LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            String v = value == null ? "" : value;
+            String trimmed = v.trim();
+            boolean reference = trimmed.startsWith("env:") || trimmed.startsWith("file:") || trimmed.isEmpty();
+            if (SECRET_KEY.matcher(key).matches() && !reference && !key.toLowerCase(Locale.ROOT).endsWith("url")) {
+                out.put(key, "(not shown: a secret is named by reference, env:NAME or file:path#key)");
+            } else {
+                out.put(key, io.vitals.kpi.Texts.clip(URL_PASSWORD.matcher(v).replaceAll("$1***")));
+            }
+        });
+        return out;
+    }
+
+    /** The framework property (etc/vitals.properties) naming folders outside the home that sources may read. */
+    public static final String ALLOWED_ROOTS_PROPERTY = "vitals.sources.allowedRoots";
+
+    /** The folders of {@link #ALLOWED_ROOTS_PROPERTY}: absolute paths separated by commas. */
+    public static List<java.nio.file.Path> allowedRoots(String configured) {
+        List<java.nio.file.Path> roots = new ArrayList<>();
+        for (String part : (configured == null ? "" : configured).split(",")) {
+            if (!part.isBlank()) {
+                roots.add(java.nio.file.Path.of(part.trim()).toAbsolutePath().normalize());
+            }
+        }
+        return List.copyOf(roots);
+    }
+
+    /**
+     * A file or folder a source reads: relative to the Vitals home, and inside it or inside one of the
+     * allowed roots, links followed, so that a source's configuration cannot make another file of the
+     * machine (../../etc/passwd) into customers.
+     *
+     * @throws IllegalArgumentException naming the key, when the path is not a path or lies outside
+     */
+    public static java.nio.file.Path localPath(String key, String configured, java.nio.file.Path home, List<java.nio.file.Path> allowedRoots) {
+        java.nio.file.Path p;
+        try {
+            p = java.nio.file.Path.of(configured);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(key + " = " + io.vitals.kpi.Texts.clip(configured) + " is not a path: " + e.getReason());
+        }
+        java.nio.file.Path root = (home == null ? java.nio.file.Path.of(".") : home).toAbsolutePath().normalize();
+        java.nio.file.Path resolved = (p.isAbsolute() ? p : root.resolve(p)).toAbsolutePath().normalize();
+        java.nio.file.Path real = realOrSelf(resolved);
+        List<java.nio.file.Path> within = new ArrayList<>();
+        within.add(realOrSelf(root));
+        allowedRoots.forEach(r -> within.add(realOrSelf(r)));
+        for (java.nio.file.Path w : within) {
+            if (real.startsWith(w)) {
+                return resolved;
+            }
+        }
+        throw new IllegalArgumentException(key + " = " + io.vitals.kpi.Texts.clip(configured) + " is outside the Vitals home (" + root
+                + "); put the file under the home, or allow its folder in etc/vitals.properties: " + ALLOWED_ROOTS_PROPERTY
+                + " = /path/to/folder");
+    }
+
+    /** The path with its links followed as far as it exists (a file not yet there is judged by its folder). */
+    private static java.nio.file.Path realOrSelf(java.nio.file.Path path) {
+        java.nio.file.Path existing = path;
+        java.nio.file.Path rest = java.nio.file.Path.of("");
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            rest = existing.getFileName().resolve(rest);
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(rest).normalize();
+        } catch (java.io.IOException e) {
+            return path;
+        }
+    }
 }

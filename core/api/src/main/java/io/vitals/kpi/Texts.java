@@ -11,10 +11,15 @@ public final class Texts {
 
     /** The text as a message may repeat it: its first {@link #ECHOED} characters, line breaks shown as \n. */
     public static String clip(String text) {
+        return clip(text, ECHOED);
+    }
+
+    /** As {@link #clip(String)}, keeping {@code most} characters. */
+    public static String clip(String text, int most) {
         String oneLine = text.replace("\r", "\\r").replace("\n", "\\n");
-        if (oneLine.length() <= ECHOED) {
+        if (oneLine.length() <= most) {
             return oneLine;
         }
-        return oneLine.substring(0, ECHOED) + "... (" + text.length() + " characters)";
+        return oneLine.substring(0, most) + "... (" + text.length() + " characters)";
     }
 }

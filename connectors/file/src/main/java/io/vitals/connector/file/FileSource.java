@@ -5,7 +5,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -23,6 +22,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import io.vitals.connector.Source;
+import io.vitals.connector.SourceSettings;
 import io.vitals.connector.SourceException;
 import io.vitals.connector.SourceIds;
 import io.vitals.connector.SourcePage;
@@ -112,18 +112,18 @@ public class FileSource implements Source {
      * @throws IllegalArgumentException with a one-line message naming the key and what would be right
      */
     public FileSource(Config config, Map<String, ?> properties, Path home) {
+        this(config, properties, home, List.of());
+    }
+
+    /** @param allowedRoots folders outside the home the file may be in ({@link SourceSettings#ALLOWED_ROOTS_PROPERTY}) */
+    public FileSource(Config config, Map<String, ?> properties, Path home, List<Path> allowedRoots) {
         this.id = SourceIds.of(config.id(), config.felix_fileinstall_filename());
         this.configuredPath = config.path() == null ? "" : config.path().trim();
         if (configuredPath.isEmpty()) {
             throw new IllegalArgumentException("path is required: a file or folder, relative to the Vitals home"
                     + " (e.g. path = imports/tickets.csv)");
         }
-        try {
-            Path p = Path.of(configuredPath);
-            this.path = p.isAbsolute() || home == null ? p : home.resolve(p);
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("path = " + configuredPath + " is not a path: " + e.getReason());
-        }
+        this.path = SourceSettings.localPath("path", configuredPath, home, allowedRoots);
         String f = config.format() == null ? "auto" : config.format().trim().toLowerCase(Locale.ROOT);
         this.format = switch (f) {
             case "", "auto" -> Format.AUTO;

@@ -21,6 +21,8 @@ public class FileSourceComponent extends ConfiguredSource {
 
     @Activate
     public FileSourceComponent(FileSource.Config config, Map<String, Object> properties, BundleContext context) {
-        configure("file", properties, () -> new FileSource(config, properties, FileSource.home(context)));
+        configure("file", properties, () -> new FileSource(config, properties, FileSource.home(context),
+                io.vitals.connector.SourceSettings.allowedRoots(context == null ? null
+                        : context.getProperty(io.vitals.connector.SourceSettings.ALLOWED_ROOTS_PROPERTY))));
     }
 }

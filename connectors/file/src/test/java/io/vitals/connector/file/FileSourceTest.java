@@ -504,12 +504,25 @@ class FileSourceTest {
     }
 
     @Test
-    void anAbsolutePathIsUsedAsItIs() throws Exception {
+    void aPathOutsideTheHomeIsRefusedUnlessItsFolderIsAllowed() throws Exception {
         Path elsewhere = Files.createTempDirectory("vitals-file-test");
         try {
             Files.writeString(elsewhere.resolve("c.csv"), customerRows(0, 2));
-            assertEquals(new PageCounts(2, 2, 0, 0, 0), harness.sync(customers(elsewhere.resolve("c.csv").toString())).counts());
+            String outside = elsewhere.resolve("c.csv").toString();
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> customers(outside));
+            assertEquals("path = " + outside + " is outside the Vitals home (" + dir.toAbsolutePath().normalize() + "); put the file"
+                    + " under the home, or allow its folder in etc/vitals.properties: vitals.sources.allowedRoots = /path/to/folder",
+                    refused.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> customers("../../../../../../../etc/passwd"), "no way out by ..");
+            Files.createSymbolicLink(dir.resolve("link"), elsewhere);
+            assertThrows(IllegalArgumentException.class, () -> customers("link/c.csv"), "nor through a link");
+
+            Map<String, Object> p = props("id", "crm", "path", outside);
+            p.putAll(props(CUSTOMERS));
+            FileSource allowed = new FileSource(Configs.of(FileSource.Config.class, p), p, dir, List.of(elsewhere));
+            assertEquals(new PageCounts(2, 2, 0, 0, 0), harness.sync(allowed).counts(), "an allowed root is read as it is");
         } finally {
+            Files.deleteIfExists(dir.resolve("link"));
             Files.deleteIfExists(elsewhere.resolve("c.csv"));
             Files.deleteIfExists(elsewhere);
         }

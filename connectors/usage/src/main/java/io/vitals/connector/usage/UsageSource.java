@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -34,6 +33,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vitals.connector.Source;
+import io.vitals.connector.SourceSettings;
 import io.vitals.connector.SourceException;
 import io.vitals.connector.SourceIds;
 import io.vitals.connector.SourcePage;
@@ -139,18 +139,17 @@ public class UsageSource implements Source {
      * @throws IllegalArgumentException naming the key that is wrong and what would be right
      */
     UsageSource(Config config, Path home) {
+        this(config, home, List.of());
+    }
+
+    UsageSource(Config config, Path home, List<Path> allowedRoots) {
         this.id = SourceIds.of(config.id(), config.felix_fileinstall_filename());
         this.configuredFolder = config.folder() == null ? "" : config.folder().trim();
         if (configuredFolder.isEmpty()) {
             throw new IllegalArgumentException("folder is required: the drop folder of the JSON Lines files, relative to the"
                     + " Vitals home (e.g. folder = data/usage)");
         }
-        try {
-            Path p = Path.of(configuredFolder);
-            this.folder = p.isAbsolute() || home == null ? p : home.resolve(p);
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("folder = " + configuredFolder + " is not a path: " + e.getReason());
-        }
+        this.folder = SourceSettings.localPath("folder", configuredFolder, home, allowedRoots);
         if (config.pageSize() < 1 || config.pageSize() > MAX_PAGE) {
             throw new IllegalArgumentException("pageSize must be from 1 to " + MAX_PAGE + " lines; got " + config.pageSize());
         }

@@ -21,6 +21,8 @@ public class UsageSourceComponent extends ConfiguredSource {
 
     @Activate
     public UsageSourceComponent(UsageSource.Config config, Map<String, Object> properties, BundleContext context) {
-        configure(UsageSource.KIND, properties, () -> new UsageSource(config, UsageSource.home(context)));
+        configure(UsageSource.KIND, properties, () -> new UsageSource(config, UsageSource.home(context),
+                io.vitals.connector.SourceSettings.allowedRoots(context == null ? null
+                        : context.getProperty(io.vitals.connector.SourceSettings.ALLOWED_ROOTS_PROPERTY))));
     }
 }

@@ -29,7 +29,8 @@ class UsageConfigTest {
         for (int i = 0; i < kv.length; i += 2) {
             values.put((String) kv[i], kv[i + 1]);
         }
-        return new UsageSource(UsageData.config(values), HOME);
+        // /var/segment is allowed as etc/vitals.properties would allow it
+        return new UsageSource(UsageData.config(values), HOME, java.util.List.of(java.nio.file.Path.of("/var/segment")));
     }
 
     static String refused(Object... kv) {
@@ -106,6 +107,8 @@ class UsageConfigTest {
         assertEquals("settleSeconds must be -1 (never read a last line without its newline) or a number of seconds; got -2",
                 refused("settleSeconds", -2L));
         assertEquals("interval must be 0 (only on demand) or a number of seconds; got -1", refused("interval", -1L));
+        assertEquals("folder = /var/log is outside the Vitals home (/opt/vitals); put the file under the home, or allow its folder"
+                + " in etc/vitals.properties: vitals.sources.allowedRoots = /path/to/folder", refused("folder", "/var/log"));
         assertEquals("a source needs an id: name its file vitals.source.<kind>-<id>.cfg or set id = <id> (lower-case letters,"
                 + " digits, dots, dashes, underscores)", refused("felix.fileinstall.filename", ""));
     }

@@ -212,7 +212,7 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
-    private static final java.util.regex.Pattern PATH = java.util.regex.Pattern.compile("(?:[A-Za-z]:)?(?:[/\\\\][^/\\\\\\s:;,'\"()]+){2,}");
+    private static final java.util.regex.Pattern PATH = java.util.regex.Pattern.compile("(?:[/\\\\][^/\\\\\\s:;,'\"()]+){2,}");
 
     /** A file's folders are nobody's business over HTTP (a store's path in its error): its name is enough. */
     static String withoutPaths(String message) {

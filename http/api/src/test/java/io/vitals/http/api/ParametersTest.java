@@ -14,4 +14,13 @@ class ParametersTest {
                 ApiServlet.parameters("malformed segment 'plan'; expected key=value, e.g. --segment plan=pro --segment region=EMEA"));
         assertEquals("limit must be at least 1, got 0", ApiServlet.parameters("--limit must be at least 1, got 0"));
     }
+
+    @Test
+    void aFailureOverHttpNamesFilesWithoutTheirFolders() {
+        assertEquals("KPI 'nps' failed: cannot open the store at jdbc:sqlite:vitals.db: [SQLITE_NOTADB] file is not a database",
+                ApiServlet.withoutPaths("KPI 'nps' failed: cannot open the store at jdbc:sqlite:/srv/vitals/data/vitals.db:"
+                        + " [SQLITE_NOTADB] file is not a database"));
+        assertEquals("cannot read 'vitals.kpi.nps.cfg'", ApiServlet.withoutPaths("cannot read '/opt/vitals/etc/vitals.kpi.nps.cfg'"));
+        assertEquals("a ratio 3/4 stays", ApiServlet.withoutPaths("a ratio 3/4 stays"));
+    }
 }
