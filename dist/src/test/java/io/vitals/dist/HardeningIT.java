@@ -218,6 +218,39 @@ class HardeningIT {
         assertTrue((System.nanoTime() - asked) / 1e9 < 10, "the store's connections came back: NPS answers at once");
     }
 
+    @Test
+    @Order(5)
+    void aValueOfTheWrongTypeShowsUpAsMisconfiguredWithTheSettingToMend() throws Exception {
+        Distribution.write(home.resolve("etc/vitals.kpi.csat.cfg"), "satisfiedMin = four\n");
+        Distribution.write(home.resolve("etc/vitals.source.file-badint.cfg"), "path = imports/x.csv\nentity = customers\n"
+                + "map.externalId = id\ninterval = abc\n");
+        Distribution.write(home.resolve("etc/vitals.source.foo-mystery.cfg"), "x = 1\n");
+        Distribution.await("csat to be misconfigured", Duration.ofSeconds(30),
+                () -> vitals.kpis().problems().stream().anyMatch(p -> "csat".equals(p.id())));
+        Reply csat = get("/api/kpis/csat");
+        assertEquals(503, csat.status(), csat.body());
+        assertEquals("KPI 'csat' is misconfigured in etc/vitals.kpi.csat.cfg: satisfiedMin = 'four' is not a whole number", csat.error());
+        VitalsRuntime.CommandOutcome list = vitals.execute("kpi:list");
+        assertTrue(list.output().contains("csat  etc/vitals.kpi.csat.cfg  misconfigured: satisfiedMin = 'four' is not a whole number"),
+                list.output());
+        assertEquals("error: KPI 'csat' is misconfigured in etc/vitals.kpi.csat.cfg: satisfiedMin = 'four' is not a whole number",
+                vitals.execute("kpi:compute csat").failureMessage());
+
+        Distribution.await("the sources to be listed", Duration.ofSeconds(30),
+                () -> vitals.execute("connector:list").output().contains("badint"));
+        assertEquals("error: source 'badint' (file) is not running: interval = 'abc' is not a whole number",
+                vitals.execute("connector:sync badint").failureMessage());
+        VitalsRuntime.CommandOutcome mystery = vitals.execute("connector:status mystery");
+        assertTrue(mystery.output().contains("no installed connector reads sources of kind 'foo'; the installed kinds are delighted, file,"),
+                mystery.output());
+
+        Files.delete(home.resolve("etc/vitals.kpi.csat.cfg"));
+        Files.delete(home.resolve("etc/vitals.source.file-badint.cfg"));
+        Files.delete(home.resolve("etc/vitals.source.foo-mystery.cfg"));
+        Distribution.await("csat to answer again", Duration.ofSeconds(30), () -> call(() -> get("/api/kpis/csat").status() == 200));
+        assertTrue(vitals.kpis().problems().isEmpty(), vitals.kpis().problems().toString());
+    }
+
     interface Call<T> {
         T call() throws Exception;
     }

@@ -326,7 +326,11 @@ public class KpiCommands {
     }
 
     private KpiInfo require(String id) {
-        return registry.find(id).orElseThrow(() -> new CommandError(new UnknownKpiException(id, ids()).getMessage()));
+        try {
+            return registry.require(id);
+        } catch (UnknownKpiException | io.vitals.kpi.MisconfiguredKpiException e) {
+            throw new CommandError(e.getMessage());
+        }
     }
 
     Period period(String from, String to) {

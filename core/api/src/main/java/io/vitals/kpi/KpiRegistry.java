@@ -32,6 +32,26 @@ public interface KpiRegistry {
      */
     List<ShadowedKpi> shadowed();
 
-    /** KPI files that could not be loaded, with the reason and the line. */
+    /** KPI files that could not be loaded, and KPIs whose configuration they refused, with the reason and the line. */
     List<KpiProblem> problems();
+
+    /**
+     * The installed KPI with this id.
+     *
+     * @throws MisconfiguredKpiException when a KPI of this id is there but its configuration or file is wrong
+     * @throws UnknownKpiException when none is
+     */
+    default KpiInfo require(String id) {
+        Optional<KpiInfo> found = find(id);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        for (KpiProblem p : problems()) {
+            if (id.equals(p.id())) {
+                String reason = p.reason().startsWith("misconfigured: ") ? p.reason().substring("misconfigured: ".length()) : p.reason();
+                throw new MisconfiguredKpiException(id, p.origin() + (p.line() > 0 ? ":" + p.line() : ""), reason);
+            }
+        }
+        throw new UnknownKpiException(id, list().stream().map(KpiInfo::id).sorted().toList());
+    }
 }

@@ -20,4 +20,21 @@ public interface RuntimeStatus {
 
     record DeployProblem(String location, String reason) {
     }
+
+    /**
+     * Components that could not be activated, most often for a mistake in their configuration file (a
+     * value of the wrong type, a setting the component refused), with the reason in words.
+     */
+    default List<ComponentProblem> components() {
+        return List.of();
+    }
+
+    /**
+     * @param component the component's name
+     * @param file the configuration file it was activated with, relative to the home, or null
+     * @param properties the component's own properties (a KPI's {@code vitals.kpi.id}) and its configuration's, as text
+     * @param reason one line: which setting is wrong and what it should be, or the component's own complaint
+     */
+    record ComponentProblem(String component, String file, java.util.Map<String, String> properties, String reason) {
+    }
 }

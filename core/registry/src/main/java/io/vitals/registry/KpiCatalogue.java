@@ -85,6 +85,10 @@ public class KpiCatalogue implements KpiRegistry {
 
     private volatile MetricStore store;
 
+    /** Components that failed to start: a KPI among them is misconfigured, not unknown. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile io.vitals.runtime.RuntimeStatus runtime;
+
     public KpiCatalogue() {
     }
 
@@ -181,7 +185,21 @@ public class KpiCatalogue implements KpiRegistry {
 
     @Override
     public List<KpiProblem> problems() {
-        return problems.stream().sorted(Comparator.comparing(KpiProblem::origin)).toList();
+        List<KpiProblem> all = new ArrayList<>(problems);
+        for (io.vitals.runtime.RuntimeStatus.ComponentProblem p : misconfigured()) {
+            String file = p.file() != null ? p.file() : p.component();
+            all.add(new KpiProblem(file, p.properties().get(Kpi.ID_PROPERTY), "misconfigured: " + p.reason(), 0));
+        }
+        return all.stream().sorted(Comparator.comparing(KpiProblem::origin)).toList();
+    }
+
+    /** KPI components that could not start, each with its reason. */
+    private List<io.vitals.runtime.RuntimeStatus.ComponentProblem> misconfigured() {
+        io.vitals.runtime.RuntimeStatus r = runtime;
+        if (r == null) {
+            return List.of();
+        }
+        return r.components().stream().filter(p -> p.properties().containsKey(Kpi.ID_PROPERTY)).toList();
     }
 
     @Override
@@ -202,10 +220,15 @@ public class KpiCatalogue implements KpiRegistry {
     }
 
     private Entry entry(String id) {
-        return winner(id).orElseThrow(() -> new UnknownKpiException(id, list().stream().map(KpiInfo::id).sorted().toList()));
+        Optional<Entry> winner = winner(id);
+        if (winner.isPresent()) {
+            return winner.get();
+        }
+        require(id); // says why: misconfigured, a file that failed, or unknown
+        throw new UnknownKpiException(id, list().stream().map(KpiInfo::id).sorted().toList());
     }
 
-    private Kpi require(String id) {
+    private Kpi kpiOf(String id) {
         return entry(id).kpi();
     }
 
@@ -253,7 +276,7 @@ public class KpiCatalogue implements KpiRegistry {
 
     @Override
     public KpiTable customers(String id, KpiQuery query, DrillDown drillDown) {
-        Kpi kpi = require(id);
+        Kpi kpi = kpiOf(id);
         KpiDefinition definition = kpi.definition();
         if (!definition.hasDrillDown()) {
             throw new InvalidQueryException("KPI '" + id + "' has no drill-down to customers; these have: "

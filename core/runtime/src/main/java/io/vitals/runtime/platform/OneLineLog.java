@@ -103,6 +103,39 @@ public class OneLineLog implements LogListener {
         earlier.forEach(this::logged);
     }
 
+    /** Components whose failed start has been said on the console: SCR says it again at every use. */
+    private final java.util.Set<String> componentsSaid = new java.util.HashSet<>();
+
+    private static final java.util.regex.Pattern SCR_FAILURE = java.util.regex.Pattern.compile(
+            ".*\\[([\\w.$]+)\\(\\d+\\)] : (Error during instantiation of the implementation object|The \\w+ method has thrown an exception)(: (.*))?");
+
+    /** What SCR and the framework say when a consumer asks for a component that failed: the failure itself was said. */
+    static boolean consequence(LogEntry entry) {
+        String m = entry.getMessage() + (entry.getException() == null ? "" : " " + entry.getException().getMessage());
+        return (m.contains("Could not get service from ref") || m.contains("invokeBindMethod : Service not available")
+                || m.contains("Service factory returned null"));
+    }
+
+    /** The component SCR could not start, named by its class's simple name, or null for any other entry. */
+    static String failedComponent(LogEntry entry) {
+        String m = entry.getMessage();
+        java.util.regex.Matcher matcher = m == null ? null : SCR_FAILURE.matcher(m);
+        if (matcher == null || !matcher.matches()) {
+            return null;
+        }
+        String type = matcher.group(1);
+        return type.substring(type.lastIndexOf('.') + 1);
+    }
+
+    private static String componentCause(LogEntry entry) {
+        String cause = entry.getException() != null ? rootMessage(entry.getException()) : null;
+        if (cause == null) {
+            java.util.regex.Matcher matcher = SCR_FAILURE.matcher(entry.getMessage());
+            cause = matcher.matches() && matcher.group(4) != null ? matcher.group(4) : "see the log";
+        }
+        return cause.replaceFirst("^([\\w.$]+(Exception|Error): )+", "");
+    }
+
     /** Root causes printed lately: one mistake reported by SCR, the framework and a consumer is one line. */
     private final java.util.Map<String, Long> recentCauses = new java.util.LinkedHashMap<>();
 
@@ -136,8 +169,14 @@ public class OneLineLog implements LogListener {
         if (level == LogLevel.AUDIT) {
             // what the platform tells its user (a dataset being loaded): the message alone
             System.err.println("vitals: " + entry.getMessage());
-        } else if (consoleLevel.implies(level) && !stopping() && !alreadySaid(entry)) {
-            System.err.println("vitals: " + level.name().toLowerCase(Locale.ROOT) + ": " + oneLine(entry));
+        } else if (consoleLevel.implies(level) && !stopping() && !consequence(entry) && !alreadySaid(entry)) {
+            String failed = failedComponent(entry);
+            if (failed == null) {
+                System.err.println("vitals: " + level.name().toLowerCase(Locale.ROOT) + ": " + oneLine(entry));
+            } else if (componentsSaid.add(failed)) {
+                System.err.println("vitals: error: " + failed + " could not start: " + componentCause(entry)
+                        + " (kpi:list and connector:list show it with the setting to mend)");
+            }
         }
         if (file != null && fileLevel.implies(level) && worthAFileLine(entry)) {
             try {

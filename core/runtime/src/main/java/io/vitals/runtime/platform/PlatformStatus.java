@@ -48,6 +48,9 @@ public class PlatformStatus implements RuntimeStatus {
     private DeployedBundles installer;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile org.osgi.service.metatype.MetaTypeService metatype;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configAdmin;
 
     private BundleContext context;
@@ -240,6 +243,25 @@ public class PlatformStatus implements RuntimeStatus {
             }
         }
         return problems;
+    }
+
+    @Override
+    public List<ComponentProblem> components() {
+        List<ComponentProblem> out = new ArrayList<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(description)) {
+                if (c.state != ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                    continue;
+                }
+                Object file = c.properties.get("felix.fileinstall.filename");
+                Path path = file == null ? null : fileOf(file.toString());
+                Map<String, String> properties = new java.util.TreeMap<>(ComponentFailures.text(description.properties));
+                properties.putAll(ComponentFailures.text(c.properties));
+                out.add(new ComponentProblem(description.name, path == null ? null : display(path), properties,
+                        ComponentFailures.reason(context.getBundle(description.bundle.id), c, metatype)));
+            }
+        }
+        return out;
     }
 
     /** Why a bundle is not active, in words: the packages nobody exports, or that its start failed. */

@@ -98,6 +98,13 @@ public class SyncEngine implements SyncService {
 
     private volatile BundleContext context;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile org.osgi.service.cm.ConfigurationAdmin configurations;
+
+    /** Components that failed to start: a source among them is shown with the reason instead of being unknown. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile io.vitals.runtime.RuntimeStatus runtime;
+
     /** Told after every sync (whiteboard), e.g. the alerts, which evaluate their rules on fresh data. */
     private final List<SyncObserver> observers = new CopyOnWriteArrayList<>();
 
@@ -215,9 +222,75 @@ public class SyncEngine implements SyncService {
     private Handle require(String id) {
         Handle handle = handles.get(id);
         if (handle == null) {
+            for (SourceStatus s : notRunning()) {
+                if (s.id().equals(id)) {
+                    throw new IllegalArgumentException("source '" + id + "' (" + s.kind() + ") is not running: " + s.problem());
+                }
+            }
             throw new UnknownSourceException(id, handles.keySet().stream().sorted().toList());
         }
         return handle;
+    }
+
+    /**
+     * Sources configured by a file that no running source stands for: their component could not start (a
+     * value of the wrong type), or no installed connector offers their kind. Each is shown with the reason.
+     */
+    List<SourceStatus> notRunning() {
+        org.osgi.service.cm.ConfigurationAdmin cm = configurations;
+        if (cm == null) {
+            return List.of();
+        }
+        org.osgi.service.cm.Configuration[] all;
+        try {
+            all = cm.listConfigurations("(service.factoryPid=vitals.source.*)");
+        } catch (java.io.IOException | org.osgi.framework.InvalidSyntaxException e) {
+            return List.of();
+        }
+        if (all == null) {
+            return List.of();
+        }
+        io.vitals.runtime.RuntimeStatus r = runtime;
+        List<io.vitals.runtime.RuntimeStatus.ComponentProblem> failed = r == null ? List.of() : r.components();
+        List<String> kinds = kinds().stream().map(ConnectorKind::kind).toList();
+        List<SourceStatus> out = new ArrayList<>();
+        for (org.osgi.service.cm.Configuration c : all) {
+            java.util.Dictionary<String, Object> props = c.getProperties();
+            if (props == null) {
+                continue;
+            }
+            Map<String, Object> map = new java.util.HashMap<>();
+            for (java.util.Enumeration<String> keys = props.keys(); keys.hasMoreElements();) {
+                String k = keys.nextElement();
+                map.put(k, props.get(k));
+            }
+            String kind = c.getFactoryPid().substring("vitals.source.".length());
+            String id;
+            try {
+                id = io.vitals.connector.SourceIds.of(String.valueOf(map.getOrDefault("id", "")),
+                        String.valueOf(map.getOrDefault("felix.fileinstall.filename", "")));
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (handles.containsKey(id)) {
+                continue;
+            }
+            String reason = null;
+            for (io.vitals.runtime.RuntimeStatus.ComponentProblem p : failed) {
+                if (c.getPid().equals(p.properties().get("service.pid"))) {
+                    reason = p.reason();
+                }
+            }
+            if (reason == null && !kinds.isEmpty() && !kinds.contains(kind)) {
+                reason = "no installed connector reads sources of kind '" + kind + "'; the installed kinds are "
+                        + String.join(", ", kinds);
+            }
+            if (reason != null) {
+                out.add(new SourceStatus(id, kind, io.vitals.connector.SourceSettings.shown(io.vitals.connector.ConfiguredSources.visible(map)),
+                        Duration.ZERO, false, store.lastReport(id).orElse(null), store.rejectCount(id), store.cursor(id).orElse(null), reason));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -242,6 +315,7 @@ public class SyncEngine implements SyncService {
         for (Handle h : handles.values()) {
             out.add(status(h));
         }
+        out.addAll(notRunning());
         out.sort(Comparator.comparing(SourceStatus::id));
         return out;
     }
@@ -276,6 +350,13 @@ public class SyncEngine implements SyncService {
 
     @Override
     public SourceStatus status(String id) {
+        if (!handles.containsKey(id)) {
+            for (SourceStatus s : notRunning()) {
+                if (s.id().equals(id)) {
+                    return s;
+                }
+            }
+        }
         return status(require(id));
     }
 

@@ -132,6 +132,8 @@ public class ApiServlet extends HttpServlet {
             error(response, HttpServletResponse.SC_NOT_FOUND, e.getMessage(), ids());
         } catch (InvalidQueryException e) {
             error(response, HttpServletResponse.SC_BAD_REQUEST, parameters(e.getMessage()), null);
+        } catch (io.vitals.kpi.MisconfiguredKpiException e) {
+            error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage(), null);
         } catch (TimeLimitExceededException e) {
             error(response, HttpServletResponse.SC_GATEWAY_TIMEOUT, parameters(e.getMessage()), null);
         } catch (RuntimeException e) {
@@ -233,7 +235,7 @@ public class ApiServlet extends HttpServlet {
     }
 
     private KpiInfo require(String id) {
-        return registry.find(id).orElseThrow(() -> new UnknownKpiException(id, ids()));
+        return registry.require(id);
     }
 
     private List<String> ids() {

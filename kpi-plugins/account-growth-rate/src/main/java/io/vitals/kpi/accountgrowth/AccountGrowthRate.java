@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -93,7 +92,7 @@ public class AccountGrowthRate implements Kpi {
             ORDER BY (x.after - x.before) * 100.0 / x.before DESC, c.id""";
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public AccountGrowthRate(@Reference MetricStore store, Config config) {
@@ -103,11 +102,6 @@ public class AccountGrowthRate implements Kpi {
     public AccountGrowthRate(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     private static String accountsInWords(Accounts accounts) {

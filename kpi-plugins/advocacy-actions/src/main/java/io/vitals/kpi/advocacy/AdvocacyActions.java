@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -101,7 +100,7 @@ public class AdvocacyActions implements Kpi {
     }
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public AdvocacyActions(@Reference MetricStore store, Config config) {
@@ -111,11 +110,6 @@ public class AdvocacyActions implements Kpi {
     public AdvocacyActions(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     /** The detail key of a kind: case_study becomes caseStudy. */

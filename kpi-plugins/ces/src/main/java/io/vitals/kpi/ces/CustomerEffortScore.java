@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -90,7 +89,7 @@ public class CustomerEffortScore implements Kpi {
             """ + responsesInPeriod("");
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public CustomerEffortScore(@Reference MetricStore store, Config config) {
@@ -100,11 +99,6 @@ public class CustomerEffortScore implements Kpi {
     public CustomerEffortScore(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     @Override

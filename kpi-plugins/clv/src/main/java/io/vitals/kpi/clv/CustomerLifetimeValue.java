@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -102,7 +101,7 @@ public class CustomerLifetimeValue implements Kpi {
                   WHERE status = 'paid' AND kind IN ('recurring', 'one_off') AND issued_at >= :from AND issued_at < :to) p""";
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public CustomerLifetimeValue(@Reference MetricStore store, Config config) {
@@ -112,11 +111,6 @@ public class CustomerLifetimeValue implements Kpi {
     public CustomerLifetimeValue(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     @Override

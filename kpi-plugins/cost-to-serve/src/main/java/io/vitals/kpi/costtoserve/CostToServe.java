@@ -9,7 +9,6 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -108,7 +107,7 @@ public class CostToServe implements Kpi {
     }
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public CostToServe(@Reference MetricStore store, Config config) {
@@ -118,11 +117,6 @@ public class CostToServe implements Kpi {
     public CostToServe(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -77,7 +76,7 @@ public class CustomerChurnRate implements Kpi {
             """;
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public CustomerChurnRate(@Reference MetricStore store, Config config) {
@@ -89,10 +88,6 @@ public class CustomerChurnRate implements Kpi {
         this.settings = settings;
     }
 
-    @Modified
-    void modified(Config config) {
-        settings = new Settings(config.payingOnly());
-    }
 
     @Override
     public KpiDefinition definition() {

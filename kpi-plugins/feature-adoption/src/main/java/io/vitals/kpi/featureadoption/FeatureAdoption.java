@@ -8,7 +8,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -100,7 +99,7 @@ public class FeatureAdoption implements Kpi {
     }
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public FeatureAdoption(@Reference MetricStore store, Config config) {
@@ -110,11 +109,6 @@ public class FeatureAdoption implements Kpi {
     public FeatureAdoption(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     private static String unit(Settings s) {

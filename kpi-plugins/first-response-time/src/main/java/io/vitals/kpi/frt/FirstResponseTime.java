@@ -6,7 +6,6 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -77,7 +76,7 @@ public class FirstResponseTime implements Kpi {
     }
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public FirstResponseTime(@Reference MetricStore store, Config config) {
@@ -87,11 +86,6 @@ public class FirstResponseTime implements Kpi {
     public FirstResponseTime(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     /** Tickets created in the period (of the configured priority); {@code t} is the alias with its dot, or "". */

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -230,7 +229,7 @@ public class HealthScore implements Kpi {
             FROM scored""";
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public HealthScore(@Reference MetricStore store, Config config) {
@@ -240,11 +239,6 @@ public class HealthScore implements Kpi {
     public HealthScore(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     private static Map<String, Object> params(Settings s, KpiQuery query) {

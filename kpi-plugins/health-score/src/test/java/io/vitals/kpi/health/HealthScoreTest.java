@@ -291,10 +291,10 @@ class HealthScoreTest {
     }
 
     @Test
-    void configurationTakesEffectWithoutRestart() {
+    void theConfigurationFileIsWhatItComputes() {
         januaryCustomers();
-        HealthScore kpi = health();
-        kpi.modified(config(1.0, 1, 0, 0, 0, 0, 1, 0, 10, 20));
+        // an edited file reactivates the component (no @Modified: a wrong value then shows as misconfigured)
+        HealthScore kpi = new HealthScore(data.metrics(), config(1.0, 1, 0, 0, 0, 0, 1, 0, 10, 20));
         // payment alone: 50, 100, 0 -> mean 50; red below 10 (customer 4), green from 20 (1 and 2)
         KpiResult r = kpi.compute(query("2026-01-01", "2026-02-01"));
         assertEquals(50.0, r.value(), 1e-9);
@@ -302,7 +302,7 @@ class HealthScoreTest {
         assertEquals(0L, r.details().get("yellow"));
         assertEquals(2L, r.details().get("green"));
         assertEquals("1.0", kpi.definition().parameters().get(0).value());
-        assertThrows(IllegalArgumentException.class, () -> kpi.modified(config(0, 1, 1, 0, 0, 0, 0, 0, 10, 20)));
+        assertThrows(IllegalArgumentException.class, () -> new HealthScore(data.metrics(), config(0, 1, 1, 0, 0, 0, 0, 0, 10, 20)));
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -86,7 +85,7 @@ public class MonthlyActiveUsers implements Kpi {
     }
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public MonthlyActiveUsers(@Reference MetricStore store, Config config) {
@@ -96,11 +95,6 @@ public class MonthlyActiveUsers implements Kpi {
     public MonthlyActiveUsers(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     private static String qualifying(Settings s) {

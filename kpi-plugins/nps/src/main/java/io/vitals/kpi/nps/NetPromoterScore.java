@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -104,7 +103,7 @@ public class NetPromoterScore implements Kpi {
             FROM latest WHERE newest = 1""";
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public NetPromoterScore(@Reference MetricStore store, Config config) {
@@ -114,11 +113,6 @@ public class NetPromoterScore implements Kpi {
     public NetPromoterScore(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -65,7 +64,7 @@ public class OnboardingCompletion implements Kpi {
     }
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public OnboardingCompletion(@Reference MetricStore store, Config config) {
@@ -75,11 +74,6 @@ public class OnboardingCompletion implements Kpi {
     public OnboardingCompletion(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     /** The period's starters with their start, first completion after it and whether it counts, as CTE {@code judged}. */

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -77,7 +76,7 @@ public class RevenueChurnRate implements Kpi {
     private static final String CONTRACTED = "m.after > 0 AND m.after < m.before";
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public RevenueChurnRate(@Reference MetricStore store, Config config) {
@@ -87,11 +86,6 @@ public class RevenueChurnRate implements Kpi {
     public RevenueChurnRate(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     @Override

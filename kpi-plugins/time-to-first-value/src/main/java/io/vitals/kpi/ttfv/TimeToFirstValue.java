@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -75,7 +74,7 @@ public class TimeToFirstValue implements Kpi {
             + " AND e.occurred_at >= c.signup_at AND e.occurred_at >= :from";
 
     private final MetricStore store;
-    private volatile Settings settings;
+    private final Settings settings;
 
     @Activate
     public TimeToFirstValue(@Reference MetricStore store, Config config) {
@@ -85,11 +84,6 @@ public class TimeToFirstValue implements Kpi {
     public TimeToFirstValue(MetricStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
-    }
-
-    @Modified
-    void modified(Config config) {
-        settings = Settings.of(config);
     }
 
     @Override
