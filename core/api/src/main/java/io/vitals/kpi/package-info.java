@@ -3,7 +3,7 @@
  * KPIs are OSGi services of type {@link io.vitals.kpi.Kpi}; the {@link io.vitals.kpi.KpiRegistry}
  * tracks them as they come and go.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.vitals.kpi;
 

@@ -10,7 +10,24 @@ public interface Row {
 
     default Long longValue(String column) {
         Object v = get(column);
-        return v == null ? null : ((Number) v).longValue();
+        return v == null ? null : number(column, v).longValue();
+    }
+
+    /** A column's value as a number, or a one-line complaint naming the column and what it held. */
+    static Number number(String column, Object v) {
+        if (v instanceof Number n) {
+            return n;
+        }
+        if (v instanceof String text) {
+            try {
+                return Double.valueOf(text.trim()); // SQLite hands over what a text column holds
+            } catch (NumberFormatException e) {
+                // said below
+            }
+        }
+        throw new IllegalArgumentException("column " + column + " is not a number: the query answered "
+                + (v instanceof String ? "the text '" + io.vitals.kpi.Texts.clip((String) v) + "'" : "a " + v.getClass().getSimpleName())
+                + "; cast it, e.g. CAST(" + column + " AS REAL)");
     }
 
     /** A count or sum that SQL answers NULL for when no rows matched reads as 0. */
@@ -21,7 +38,7 @@ public interface Row {
 
     default Double doubleValue(String column) {
         Object v = get(column);
-        return v == null ? null : ((Number) v).doubleValue();
+        return v == null ? null : number(column, v).doubleValue();
     }
 
     default String string(String column) {

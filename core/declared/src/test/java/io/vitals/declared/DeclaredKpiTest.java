@@ -133,6 +133,17 @@ class DeclaredKpiTest {
     }
 
     @Test
+    void aValueThatIsTextIsSaidToBeSoNotACastFailure() {
+        KpiFiles.Loaded loaded = load("id: texty\nname: Texty\ncategory: custom\nunit: count\nsql: SELECT 'abc' AS value\n");
+        assertNull(loaded.problem(), () -> String.valueOf(loaded.problem()));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> loaded.kpi().compute(query("2026-03-01", "2026-04-01")));
+        assertEquals("column value is not a number: the query answered the text 'abc'; cast it, e.g. CAST(value AS REAL)", e.getMessage());
+        KpiFiles.Loaded digits = load("id: digits\nname: Digits\ncategory: custom\nunit: count\nsql: SELECT '42' AS value\n");
+        assertEquals(42.0, digits.kpi().compute(query("2026-03-01", "2026-04-01")).value(), 1e-9, "digits as text still count");
+    }
+
+    @Test
     void brokenFilesSayWhatIsWrongAndOnWhichLine() {
         assertProblem(load("id: x\nname: [unclosed\n"), 3, "not valid YAML");
         assertProblem(load("id: x\nname: X\ncategory: expansion\nunit: currency\nvalu: 1\nsql: SELECT 1 AS value\n"), 5, "unknown key 'valu'");

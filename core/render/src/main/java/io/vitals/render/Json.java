@@ -146,6 +146,10 @@ public final class Json {
             l.put("failure", line.failure());
         }
         o.put("tookMillis", report.took().toMillis());
+        ObjectNode asOf = o.putObject("asOf");
+        asOf.put("dataVersion", report.asOf().dataVersion());
+        asOf.put("computedAt", report.asOf().computedAt().toString());
+        asOf.put("refreshing", report.asOf().refreshing());
         return o;
     }
 

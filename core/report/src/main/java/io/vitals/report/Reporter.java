@@ -3,6 +3,7 @@ package io.vitals.report;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,6 +54,47 @@ public class Reporter implements KpiReporter {
     private final TargetBook targets;
     private final ExecutorService computing;
 
+    /** The store's data version, read before a report is computed, so the report says what data it holds. */
+    private volatile io.vitals.store.MetricStore store;
+
+    @org.osgi.service.component.annotations.Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    void bindStore(io.vitals.store.MetricStore s) {
+        this.store = s;
+    }
+
+    void unbindStore(io.vitals.store.MetricStore s) {
+        if (this.store == s) {
+            this.store = null;
+        }
+    }
+
+    /** How many questions' last complete reports are kept for {@link #latest}. */
+    static final int KEPT_REPORTS = 32;
+
+    /** The last complete report of each question asked through {@link #latest}, least recently used first out. */
+    private final Map<KpiQuery, KpiReport> kept = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<KpiQuery, KpiReport> eldest) {
+            return size() > KEPT_REPORTS;
+        }
+    };
+
+    /**
+     * When the next refresh of a question may start: after a report that took D, not before 3 x D has passed,
+     * so a sync committing a page a second does not keep both cores busy recomputing it.
+     */
+    private final Map<KpiQuery, Long> restUntil = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Reports being computed for {@link #latest}: one at a time per question. */
+    private final Map<KpiQuery, CompletableFuture<KpiReport>> refreshing = new java.util.HashMap<>();
+
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "vitals-report-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+
     @Activate
     public Reporter(@Reference KpiRegistry registry, @Reference TargetBook targets, Config config) {
         this(registry, targets, config.parallelism() > 0 ? config.parallelism() : Runtime.getRuntime().availableProcessors());
@@ -78,6 +120,7 @@ public class Reporter implements KpiReporter {
 
     @Deactivate
     void stop() {
+        refresher.shutdownNow();
         computing.shutdownNow();
         pending.forEach(f -> f.completeExceptionally(new java.util.concurrent.CancellationException("Vitals is stopping")));
     }
@@ -100,8 +143,89 @@ public class Reporter implements KpiReporter {
         return answer;
     }
 
+    private long dataVersion() {
+        io.vitals.store.MetricStore s = store;
+        try {
+            return s == null ? -1 : s.dataVersion();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public KpiReport latest(KpiQuery query) {
+        long version = dataVersion();
+        KpiReport last;
+        CompletableFuture<KpiReport> newer;
+        synchronized (this) {
+            last = kept.get(query);
+            if (last != null && version >= 0 && last.asOf().dataVersion() == version) {
+                return last;
+            }
+            newer = refreshing.get(query);
+            if (newer == null && last != null && System.nanoTime() - restUntil.getOrDefault(query, Long.MIN_VALUE) < 0) {
+                // computed a moment ago, and data streams in: the cores rest, readers get that one
+                return last.refreshing();
+            }
+            if (newer == null) {
+                CompletableFuture<KpiReport> mine = new CompletableFuture<>();
+                newer = mine;
+                refreshing.put(query, mine);
+                try {
+                    refresher.execute(() -> {
+                        KpiReport report = null;
+                        Throwable failure = null;
+                        try {
+                            report = report(query);
+                        } catch (RuntimeException | Error e) {
+                            failure = e;
+                        }
+                        synchronized (this) {
+                            refreshing.remove(query); // before anyone hears it is done: a done one is never asked again
+                        }
+                        if (failure == null) {
+                            mine.complete(report);
+                        } else {
+                            mine.completeExceptionally(failure);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    refreshing.remove(query);
+                    mine.completeExceptionally(new java.util.concurrent.CancellationException("Vitals is stopping"));
+                }
+            }
+        }
+        if (last != null && !newer.isDone()) {
+            return last.refreshing(); // a reader during a sync gets the last complete answer at once, said to be so
+        }
+        try {
+            return newer.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
     @Override
     public KpiReport report(KpiQuery query) {
+        long version = dataVersion();
+        long started = System.nanoTime();
+        KpiReport report = compute(query, version);
+        long ended = System.nanoTime();
+        restUntil.put(query, ended + 3 * (ended - started));
+        if (restUntil.size() > KEPT_REPORTS * 4) {
+            restUntil.clear();
+        }
+        synchronized (this) {
+            KpiReport last = kept.get(query);
+            if (last == null || last.asOf().dataVersion() <= version) {
+                kept.put(query, report);
+            }
+        }
+        return report;
+    }
+
+    private KpiReport compute(KpiQuery query, long version) {
+        KpiReport.AsOf asOf = KpiReport.AsOf.now(version);
         long started = System.nanoTime();
         Period previous = query.period().previous();
         KpiQuery before = query.withPeriod(previous);
@@ -117,7 +241,7 @@ public class Reporter implements KpiReporter {
         for (int i = 0; i < kpis.size(); i++) {
             lines.add(line(kpis.get(i), query, now.get(i), then.get(i)));
         }
-        return new KpiReport(query, previous, lines, Duration.ofNanos(System.nanoTime() - started));
+        return new KpiReport(query, previous, lines, Duration.ofNanos(System.nanoTime() - started), asOf);
     }
 
     private KpiReport.Line line(KpiInfo info, KpiQuery query, CompletableFuture<KpiResult> current, CompletableFuture<KpiResult> earlier) {

@@ -186,4 +186,61 @@ class ReporterTest {
             reporter.stop();
         }
     }
+
+    @Test
+    void whileDataStreamsInTheLastCompleteReportIsServedSaidToBeSoAndANewerOneComputedOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong(1);
+        java.util.concurrent.atomic.AtomicInteger computed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        KnownAnswers registry = new KnownAnswers(Map.of()) {
+            @Override public KpiResult compute(String id, KpiQuery query) {
+                computed.incrementAndGet();
+                if (version.get() > 1) {
+                    try {
+                        release.await(10, java.util.concurrent.TimeUnit.SECONDS); // the second report takes its time
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return KpiResult.value(version.get(), 1);
+            }
+        };
+        Reporter reporter = new Reporter(registry, targets(), 2);
+        // the reporter asks its store for the data version only
+        reporter.bindStore((io.vitals.store.MetricStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {io.vitals.store.MetricStore.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "dataVersion" -> version.get();
+                    case "hashCode" -> 1;
+                    case "equals" -> proxy == args[0];
+                    default -> throw new AssertionError("the reporter asked its store for " + method.getName());
+                }));
+        try {
+            KpiQuery march = KpiQuery.of(Period.month(2026, 3));
+            KpiReport first = reporter.latest(march);
+            assertEquals(1, first.asOf().dataVersion());
+            assertTrue(!first.asOf().refreshing());
+            assertEquals(6, computed.get(), "three KPIs, two periods");
+            assertTrue(first == reporter.latest(march), "unchanged data: the same report");
+
+            version.set(2); // a sync committed a page
+            KpiReport during = reporter.latest(march);
+            assertTrue(during.asOf().refreshing(), "served at once, said to be on earlier data: " + during.asOf() + " " + during.lines());
+            assertEquals(1, during.asOf().dataVersion());
+            assertEquals(1.0, during.lines().get(0).current().value());
+            assertTrue(reporter.latest(march).asOf().refreshing(), "asked again meanwhile: still the last one, no second computation");
+
+            release.countDown();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            KpiReport fresh = reporter.latest(march);
+            while (fresh.asOf().refreshing() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                fresh = reporter.latest(march);
+            }
+            assertEquals(2, fresh.asOf().dataVersion());
+            assertEquals(2.0, fresh.lines().get(0).current().value());
+            assertEquals(12, computed.get(), "the newer report was computed once");
+        } finally {
+            reporter.stop();
+        }
+    }
 }

@@ -22,20 +22,25 @@ public final class DemoGenerator {
     /** What to generate; {@code today} is the first day with no data, {@code months} how far back it goes. */
     public record Settings(int customers, long seed, LocalDate today, int months, int usagePerCustomer, int npsEveryDays) {
         public static final int NPS_EVERY_DAYS = 90;
+        /** About ten times the benchmark's largest store: more is a typo, not a test. */
+        public static final int MAX_CUSTOMERS = 10_000_000;
+        public static final int MAX_MONTHS = 120;
+        public static final int MAX_USAGE = 10_000;
 
         public Settings(int customers, long seed, LocalDate today, int months, int usagePerCustomer) {
             this(customers, seed, today, months, usagePerCustomer, NPS_EVERY_DAYS);
         }
 
         public Settings {
-            if (customers < 1) {
-                throw new IllegalArgumentException("the demo needs at least one customer, got " + customers);
+            if (customers < 1 || customers > MAX_CUSTOMERS) {
+                throw new IllegalArgumentException("the demo has from 1 to " + String.format(java.util.Locale.ROOT, "%,d", MAX_CUSTOMERS)
+                        + " customers, got " + String.format(java.util.Locale.ROOT, "%,d", customers));
             }
-            if (months < 1) {
-                throw new IllegalArgumentException("the demo needs at least one month of history, got " + months);
+            if (months < 1 || months > MAX_MONTHS) {
+                throw new IllegalArgumentException("the demo has from 1 to " + MAX_MONTHS + " months of history (10 years), got " + months);
             }
-            if (usagePerCustomer < 0) {
-                throw new IllegalArgumentException("usage per customer cannot be negative");
+            if (usagePerCustomer < 0 || usagePerCustomer > MAX_USAGE) {
+                throw new IllegalArgumentException("usage per customer is from 0 to " + MAX_USAGE + " events, got " + usagePerCustomer);
             }
             if (npsEveryDays < 9) {
                 throw new IllegalArgumentException("NPS surveys are sent at most every 9 days, got every " + npsEveryDays);

@@ -99,4 +99,14 @@ class DemoGeneratorTest {
             assertTrue(churn.count("ended") > 50 && churn.count("started") > 50, churn.columns().toString());
         }
     }
+
+    @Test
+    void aDatasetBeyondAnyTestIsRefusedAsATypo() {
+        IllegalArgumentException customers = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new DemoGenerator.Settings(2_000_000_000, 7, SMALL.today(), 24, 120));
+        assertEquals("the demo has from 1 to 10,000,000 customers, got 2,000,000,000", customers.getMessage());
+        IllegalArgumentException months = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new DemoGenerator.Settings(300, 7, SMALL.today(), 100_000, 120));
+        assertEquals("the demo has from 1 to 120 months of history (10 years), got 100000", months.getMessage());
+    }
 }

@@ -200,7 +200,7 @@ public class ApiServlet extends HttpServlet {
         } else if (parts.equals(List.of("report"))) {
             allow(request, QUERY);
             KpiQuery query = query(request);
-            computing(request, () -> json(response, Json.report(reporter.report(query))));
+            computing(request, () -> json(response, Json.report(reporter.latest(query))));
         } else if (parts.equals(List.of("segments"))) {
             allow(request, Set.of());
             Segments s = segments;
