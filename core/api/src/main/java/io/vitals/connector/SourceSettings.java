@@ -133,6 +133,9 @@ public final class SourceSettings {
     }
 
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(apikey|api_key|secret|token|password|passwd|credential)s?");
+    /** Characters of a setting shown: a long query fits, a 5 MB mistake does not. */
+    static final int SHOWN_CHARACTERS = 1000;
+
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)((?:password|pwd|secret|token)=)[^&;]*");
 
     /**
@@ -149,7 +152,7 @@ public final class SourceSettings {
             if (SECRET_KEY.matcher(key).matches() && !reference && !key.toLowerCase(Locale.ROOT).endsWith("url")) {
                 out.put(key, "(not shown: a secret is named by reference, env:NAME or file:path#key)");
             } else {
-                out.put(key, io.vitals.kpi.Texts.clip(URL_PASSWORD.matcher(v).replaceAll("$1***")));
+                out.put(key, io.vitals.kpi.Texts.clip(URL_PASSWORD.matcher(v).replaceAll("$1***"), SHOWN_CHARACTERS));
             }
         });
         return out;
