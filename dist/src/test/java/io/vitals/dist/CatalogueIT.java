@@ -117,7 +117,7 @@ class CatalogueIT {
 
     @Test
     void drillDownExportsTheDetractorsBehindNpsAsCsv() throws Exception {
-        Path file = folder.resolve("exports/detractors.csv");
+        Path file = Files.createDirectories(folder.resolve("exports")).resolve("detractors.csv"); // --output makes no folders
         String receipt = run("kpi:customers nps --subset detractors --limit 10000 --format csv --output " + file);
         assertTrue(receipt.startsWith("Wrote "), receipt);
         List<CSVRecord> rows;

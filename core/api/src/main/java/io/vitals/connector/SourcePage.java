@@ -54,8 +54,22 @@ public final class SourcePage {
         return add(c, null, null, raw);
     }
 
+    /**
+     * A subscription as the source has it now. The store compares it with the state it holds: the same
+     * revenue leaves its history alone (an end or a status is updated in place), other revenue is a
+     * change at the moment of this sync (see {@link #subscriptionChange} for a change whose moment the
+     * source knows).
+     */
     public SourcePage subscription(Subscription s, CustomerKey customer, String raw) {
         return add(s, customer, null, raw);
+    }
+
+    /**
+     * A subscription's state from a moment on ({@code c.at()}): the span in force then ends there and
+     * one with the new state begins. Changes of one subscription in one page are applied in page order.
+     */
+    public SourcePage subscriptionChange(io.vitals.model.SubscriptionChange c, CustomerKey customer, String raw) {
+        return add(c, customer, null, raw);
     }
 
     /** An invoice; {@code subscriptionExternalId} (may be null) names its subscription in the same source. */

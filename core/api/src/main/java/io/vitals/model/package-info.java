@@ -5,7 +5,7 @@
  * and costs. Times are {@link java.time.Instant}s; money is in cents of the store's one currency.
  * Every record carries the source it came from and its id there.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.vitals.model;
 

@@ -133,6 +133,7 @@ public final class SyncRunner {
 
     private String currencyProblem(Object record) {
         String code = record instanceof Subscription s ? s.currency()
+                : record instanceof io.vitals.model.SubscriptionChange c ? c.state().currency()
                 : record instanceof Invoice i ? i.currency()
                 : record instanceof Deal d ? d.currency() : null;
         if (code == null || code.isBlank()) {

@@ -166,19 +166,29 @@ class StripeSourceTest {
     }
 
     @Test
-    void aRecordEditedAtStripeIsUpdatedNotDuplicated() {
+    void aRecordEditedAtStripeIsUpdatedNotDuplicatedAndASubscriptionKeepsItsPast() {
         harness(RetryPolicy.DEFAULT);
         clean();
         assertEquals(CLEAN_FIRST, harness.sync(source(2)).counts());
+        long before = java.time.Instant.now().getEpochSecond();
         fake.replace("customers", customer("cus_b", "b.new@example.com", "2025-02-05"));
         fake.replace("subscriptions", subscription("sub_d", "cus_d", "usd", "2025-04-05",
                 item("si_d", price("price_seat", 1_000L, "usd", "month", 1), 4)));
         SyncReport second = harness.sync(source(2));
         assertEquals(new PageCounts(11, 0, 2, 10, 0), second.counts());
-        assertEquals(Map.of("customers", 4L, "subscriptions", 5L, "invoices", 3L, "customer_attributes", 0L), tables());
+        // sub_d's quantity changed: its first span ends when the sync saw it, a second one goes on from there
+        assertEquals(Map.of("customers", 4L, "subscriptions", 6L, "invoices", 3L, "customer_attributes", 0L), tables());
         assertEquals("b.new@example.com", harness.value("SELECT email FROM customers WHERE external_id = 'cus_b'"));
-        assertEquals("4 4000 4000", harness.rows("SELECT quantity, amount_cents, mrr_cents FROM subscriptions WHERE external_id = 'sub_d'")
-                .stream().map(r -> r.get("quantity") + " " + r.get("amount_cents") + " " + r.get("mrr_cents")).findFirst().orElseThrow());
+        long after = java.time.Instant.now().getEpochSecond();
+        List<Map<String, Object>> spans = harness.rows("SELECT external_id, quantity, mrr_cents, started_at, ended_at, changed_by"
+                + " FROM subscriptions WHERE subscription_key = 'sub_d' ORDER BY started_at");
+        assertEquals(2, spans.size(), spans.toString());
+        long changed = ((Number) spans.get(1).get("started_at")).longValue();
+        assertTrue(changed >= before && changed <= after, "the change is dated when the sync saw it: " + spans);
+        assertEquals("sub_d 3 3000 " + changed, spans.get(0).get("external_id") + " " + spans.get(0).get("quantity") + " "
+                + spans.get(0).get("mrr_cents") + " " + spans.get(0).get("ended_at"), "the past as it was, up to the change");
+        assertEquals("sub_d@" + changed + " 4 4000 null sync", spans.get(1).get("external_id") + " " + spans.get(1).get("quantity") + " "
+                + spans.get(1).get("mrr_cents") + " " + spans.get(1).get("ended_at") + " " + spans.get(1).get("changed_by"));
     }
 
     @Test

@@ -33,6 +33,7 @@ import io.vitals.model.Invoice;
 import io.vitals.model.OnboardingMilestone;
 import io.vitals.model.ProductUser;
 import io.vitals.model.Subscription;
+import io.vitals.model.SubscriptionChange;
 import io.vitals.model.SupportTicket;
 import io.vitals.model.SurveyResponse;
 import io.vitals.model.UsageEvent;
@@ -86,9 +87,11 @@ final class PageWriter {
         List<SourcePage.Entry> customers = page.entries().stream().filter(e -> e.record() instanceof Customer).toList();
         writeCustomers(customers);
         findCustomers(page.entries());
+        writeSubscriptions(page.entries().stream().filter(e -> e.record() instanceof Subscription
+                || e.record() instanceof SubscriptionChange).toList());
         findSubscriptions(page.entries());
         for (SourcePage.Entry entry : page.entries()) {
-            if (entry.record() instanceof Customer) {
+            if (entry.record() instanceof Customer || entry.record() instanceof Subscription || entry.record() instanceof SubscriptionChange) {
                 continue;
             }
             Row row = row(entry);
@@ -213,6 +216,241 @@ final class PageWriter {
             out.add(all.subList(start, Math.min(all.size(), start + AT_ONCE)));
         }
         return out;
+    }
+
+    // ---- subscriptions, kept as history
+
+    /** The span of a subscription in force last: what a new state of it is compared with. */
+    private static final class Span {
+        long id;
+        String externalId;
+        long customerId;
+        String plan;
+        String status;
+        String interval;
+        int intervalCount;
+        int quantity;
+        long amount;
+        String currency;
+        long mrr;
+        long startedAt;
+        Long endedAt;
+        /** The subscription's first span, which carries its id at the source. */
+        boolean first;
+    }
+
+    private static final String SPAN_COLUMNS = "id, external_id, customer_id, plan, status, billing_interval, interval_count, quantity,"
+            + " amount_cents, currency, mrr_cents, started_at, ended_at, subscription_key";
+
+    /**
+     * Writes the page's subscriptions as history, one record after another in page order: a state with
+     * the revenue of the span in force updates only its status and end; other revenue ends that span at
+     * the moment of the change (the source's, or this sync's) and starts one with the new state, so a
+     * figure for an instant before the change is what it was. A change dated at or before the start of
+     * the span in force corrects that span in place.
+     */
+    private void writeSubscriptions(List<SourcePage.Entry> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        for (SourcePage.Entry e : entries) {
+            keys.add(state(e).externalId());
+        }
+        Map<String, Span> latest = latestSpans(keys);
+        long now = java.time.Instant.now().getEpochSecond();
+        for (SourcePage.Entry e : entries) {
+            Subscription s = state(e);
+            SubscriptionChange change = e.record() instanceof SubscriptionChange c ? c : null;
+            Long customerId = e.customer() == null ? null : resolve(e.customer());
+            if (customerId == null) {
+                rejects.add(new String[] {e.raw(), e.customer() == null ? "no customer given" : "no customer " + e.customer() + " in the store"});
+                continue;
+            }
+            String key = s.externalId();
+            Span current = latest.get(key);
+            Long ends = s.endedAt() == null ? null : s.endedAt().getEpochSecond();
+            if (current == null) {
+                long start = change != null ? change.at().getEpochSecond() : s.startedAt().getEpochSecond();
+                latest.put(key, insertSpan(key, key, customerId, s, start, ends, change == null ? null : by(change)));
+                inserted++;
+                continue;
+            }
+            boolean plain = change == null;
+            long moment = plain ? now : change.at().getEpochSecond();
+            if (sameRevenue(current, customerId, s)) {
+                // a sole first span seen again as a whole may also say when it started
+                long start = current.first && plain ? s.startedAt().getEpochSecond() : current.startedAt;
+                if (!java.util.Objects.equals(current.status, s.status()) || !java.util.Objects.equals(current.endedAt, ends)
+                        || start != current.startedAt) {
+                    updateLifecycle(current, s.status(), start, ends);
+                    updated++;
+                } else {
+                    unchanged++;
+                }
+                continue;
+            }
+            if (moment <= current.startedAt) {
+                // dated at or before the span in force began: that span is corrected, not split
+                latest.put(key, overwriteSpan(current, customerId, s, current.first && plain ? s.startedAt().getEpochSecond()
+                        : current.startedAt, ends));
+                updated++;
+            } else if (ends != null && ends <= moment) {
+                // it ended before the change could have been seen: its past stays as recorded, its end is taken
+                updateLifecycle(current, s.status(), current.startedAt, ends);
+                updated++;
+            } else {
+                if (current.endedAt == null || current.endedAt > moment) {
+                    updateLifecycle(current, current.status, current.startedAt, moment);
+                }
+                latest.put(key, insertSpan(key + "@" + moment, key, customerId, s, moment, ends, plain ? "sync" : by(change)));
+                updated++;
+            }
+        }
+    }
+
+    private static Subscription state(SourcePage.Entry e) {
+        return e.record() instanceof SubscriptionChange c ? c.state() : (Subscription) e.record();
+    }
+
+    private static String by(SubscriptionChange c) {
+        return c.atSource() ? "source" : "sync";
+    }
+
+    private static String interval(Subscription s) {
+        return s.interval().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean sameRevenue(Span span, long customerId, Subscription s) {
+        return span.customerId == customerId && java.util.Objects.equals(span.plan, s.plan()) && span.interval.equals(interval(s))
+                && span.intervalCount == s.intervalCount() && span.quantity == s.quantity() && span.amount == s.amountCents()
+                && java.util.Objects.equals(span.currency, s.currency()) && span.mrr == s.mrrCents();
+    }
+
+    /** The span in force last of each subscription, by its id at the source. */
+    private Map<String, Span> latestSpans(Set<String> keys) throws SQLException {
+        Map<String, Span> out = new HashMap<>();
+        for (List<String> chunk : slices(keys)) {
+            PreparedStatement ps = statement("SELECT " + SPAN_COLUMNS + " FROM subscriptions WHERE source = ? AND subscription_key IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
+            ps.setString(1, source);
+            for (int i = 0; i < chunk.size(); i++) {
+                ps.setString(i + 2, chunk.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Span span = span(rs);
+                    String key = rs.getString("subscription_key");
+                    Span known = out.get(key);
+                    if (known == null || span.startedAt > known.startedAt || span.startedAt == known.startedAt && span.id > known.id) {
+                        out.put(key, span);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Span span(ResultSet rs) throws SQLException {
+        Span span = new Span();
+        span.id = rs.getLong("id");
+        span.externalId = rs.getString("external_id");
+        span.customerId = rs.getLong("customer_id");
+        span.plan = rs.getString("plan");
+        span.status = rs.getString("status");
+        span.interval = rs.getString("billing_interval");
+        span.intervalCount = rs.getInt("interval_count");
+        span.quantity = rs.getInt("quantity");
+        span.amount = rs.getLong("amount_cents");
+        span.currency = rs.getString("currency");
+        span.mrr = rs.getLong("mrr_cents");
+        span.startedAt = rs.getLong("started_at");
+        long ended = rs.getLong("ended_at");
+        span.endedAt = rs.wasNull() ? null : ended;
+        span.first = span.externalId.equals(rs.getString("subscription_key"));
+        return span;
+    }
+
+    private Span insertSpan(String externalId, String key, long customerId, Subscription s, long start, Long ends, String changedBy)
+            throws SQLException {
+        PreparedStatement ps = statement("INSERT INTO subscriptions (source, external_id, customer_id, plan, status, billing_interval,"
+                + " interval_count, quantity, amount_cents, currency, mrr_cents, started_at, ended_at, subscription_key, changed_by)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO UPDATE SET"
+                + " customer_id = excluded.customer_id, plan = excluded.plan, status = excluded.status,"
+                + " billing_interval = excluded.billing_interval, interval_count = excluded.interval_count, quantity = excluded.quantity,"
+                + " amount_cents = excluded.amount_cents, currency = excluded.currency, mrr_cents = excluded.mrr_cents,"
+                + " started_at = excluded.started_at, ended_at = excluded.ended_at, subscription_key = excluded.subscription_key,"
+                + " changed_by = excluded.changed_by RETURNING id");
+        ps.setString(1, source);
+        ps.setString(2, externalId);
+        ps.setLong(3, customerId);
+        ps.setString(4, s.plan());
+        ps.setString(5, s.status());
+        ps.setString(6, interval(s));
+        ps.setInt(7, s.intervalCount());
+        ps.setInt(8, s.quantity());
+        ps.setLong(9, s.amountCents());
+        ps.setString(10, s.currency());
+        ps.setLong(11, s.mrrCents());
+        ps.setLong(12, start);
+        ps.setObject(13, ends);
+        ps.setString(14, key);
+        ps.setString(15, changedBy);
+        Span span = new Span();
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            span.id = rs.getLong(1);
+        }
+        span.externalId = externalId;
+        span.first = externalId.equals(key);
+        fill(span, customerId, s, start, ends);
+        return span;
+    }
+
+    private Span overwriteSpan(Span span, long customerId, Subscription s, long start, Long ends) throws SQLException {
+        PreparedStatement ps = statement("UPDATE subscriptions SET customer_id = ?, plan = ?, status = ?, billing_interval = ?,"
+                + " interval_count = ?, quantity = ?, amount_cents = ?, currency = ?, mrr_cents = ?, started_at = ?, ended_at = ? WHERE id = ?");
+        ps.setLong(1, customerId);
+        ps.setString(2, s.plan());
+        ps.setString(3, s.status());
+        ps.setString(4, interval(s));
+        ps.setInt(5, s.intervalCount());
+        ps.setInt(6, s.quantity());
+        ps.setLong(7, s.amountCents());
+        ps.setString(8, s.currency());
+        ps.setLong(9, s.mrrCents());
+        ps.setLong(10, start);
+        ps.setObject(11, ends);
+        ps.setLong(12, span.id);
+        ps.executeUpdate();
+        fill(span, customerId, s, start, ends);
+        return span;
+    }
+
+    private void updateLifecycle(Span span, String status, long start, Long ends) throws SQLException {
+        PreparedStatement ps = statement("UPDATE subscriptions SET status = ?, started_at = ?, ended_at = ? WHERE id = ?");
+        ps.setString(1, status);
+        ps.setLong(2, start);
+        ps.setObject(3, ends);
+        ps.setLong(4, span.id);
+        ps.executeUpdate();
+        span.status = status;
+        span.startedAt = start;
+        span.endedAt = ends;
+    }
+
+    private static void fill(Span span, long customerId, Subscription s, long start, Long ends) {
+        span.customerId = customerId;
+        span.plan = s.plan();
+        span.status = s.status();
+        span.interval = interval(s);
+        span.intervalCount = s.intervalCount();
+        span.quantity = s.quantity();
+        span.amount = s.amountCents();
+        span.currency = s.currency();
+        span.mrr = s.mrrCents();
+        span.startedAt = start;
+        span.endedAt = ends;
     }
 
     // ---- other records

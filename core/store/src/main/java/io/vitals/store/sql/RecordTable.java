@@ -116,10 +116,10 @@ final class RecordTable<T> {
 
     static final RecordTable<Subscription> SUBSCRIPTIONS = new RecordTable<>("subscriptions", "source, external_id",
             List.of("id", "source", "external_id", "customer_id", "plan", "status", "billing_interval", "interval_count",
-                    "quantity", "amount_cents", "currency", "mrr_cents", "started_at", "ended_at"),
+                    "quantity", "amount_cents", "currency", "mrr_cents", "started_at", "ended_at", "subscription_key"),
             s -> new Object[] {id(s.id()), s.source(), s.externalId(), s.customerId(), s.plan(), s.status(),
                     s.interval().name().toLowerCase(java.util.Locale.ROOT), s.intervalCount(), s.quantity(), s.amountCents(),
-                    s.currency(), s.mrrCents(), epoch(s.startedAt()), epoch(s.endedAt())});
+                    s.currency(), s.mrrCents(), epoch(s.startedAt()), epoch(s.endedAt()), s.externalId()});
 
     static final RecordTable<Invoice> INVOICES = new RecordTable<>("invoices", "source, external_id",
             List.of("id", "source", "external_id", "customer_id", "subscription_id", "issued_at", "due_at", "paid_at",

@@ -44,6 +44,11 @@ class MigrationsTest {
                 st.execute("DROP INDEX subscriptions_by_customer_span");
                 st.execute("DROP INDEX customers_by_email");
                 st.execute("DROP INDEX sync_rejects_by_row");
+                st.execute("DROP INDEX subscriptions_by_key");
+                st.execute("ALTER TABLE subscriptions DROP COLUMN changed_by");
+                st.execute("ALTER TABLE subscriptions DROP COLUMN subscription_key");
+                st.execute("INSERT INTO subscriptions (source, external_id, customer_id, billing_interval, interval_count, quantity,"
+                        + " amount_cents, currency, mrr_cents, started_at) VALUES ('billing', 'sub_1', 1, 'month', 1, 1, 2000, 'USD', 2000, 0)");
                 st.execute("CREATE INDEX sync_rejects_by_reason ON sync_rejects (source, reason)");
                 st.execute("CREATE INDEX subscriptions_by_customer ON subscriptions (customer_id)");
                 st.execute("CREATE INDEX invoices_by_issue ON invoices (issued_at)");
@@ -73,6 +78,12 @@ class MigrationsTest {
                             + " 'subscriptions_by_customer_span', 'customers_by_email', 'sync_rejects_by_row')")) {
                 rs.next();
                 assertEquals(9, rs.getInt(1));
+            }
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT subscription_key, changed_by FROM subscriptions WHERE external_id = 'sub_1'")) {
+                rs.next();
+                assertEquals("sub_1", rs.getString(1), "a subscription of an older store is its own first span");
+                assertEquals(null, rs.getString(2));
             }
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN SELECT min(id) FROM customers WHERE lower(email) = lower('a@b.example')")) {
