@@ -220,34 +220,43 @@ final class PageWriter {
 
     // ---- subscriptions, kept as history
 
-    /** The span of a subscription in force last: what a new state of it is compared with. */
-    private static final class Span {
-        long id;
-        String externalId;
-        long customerId;
-        String plan;
-        String status;
-        String interval;
-        int intervalCount;
-        int quantity;
-        long amount;
-        String currency;
-        long mrr;
-        long startedAt;
-        Long endedAt;
-        /** The subscription's first span, which carries its id at the source. */
-        boolean first;
+    /** One state of a subscription from a moment on, as its source reported it. */
+    private record State(long at, long customerId, String plan, String status, String interval, int intervalCount, int quantity,
+            long amount, String currency, long mrr, Long endedAt, String changedBy) {
+
+        static State of(long at, long customerId, Subscription s, String changedBy) {
+            return new State(at, customerId, s.plan(), s.status(), s.interval().name().toLowerCase(java.util.Locale.ROOT),
+                    s.intervalCount(), s.quantity(), s.amountCents(), s.currency(), s.mrrCents(),
+                    s.endedAt() == null ? null : s.endedAt().getEpochSecond(), changedBy);
+        }
+
+        boolean sameRevenue(State o) {
+            return customerId == o.customerId && java.util.Objects.equals(plan, o.plan) && interval.equals(o.interval)
+                    && intervalCount == o.intervalCount && quantity == o.quantity && amount == o.amount
+                    && java.util.Objects.equals(currency, o.currency) && mrr == o.mrr;
+        }
+
+        /** The same in everything a span shows: revenue, status and end. */
+        boolean sameAs(State o) {
+            return sameRevenue(o) && java.util.Objects.equals(status, o.status) && java.util.Objects.equals(endedAt, o.endedAt);
+        }
+
+        State at(long moment) {
+            return new State(moment, customerId, plan, status, interval, intervalCount, quantity, amount, currency, mrr, endedAt, changedBy);
+        }
     }
 
-    private static final String SPAN_COLUMNS = "id, external_id, customer_id, plan, status, billing_interval, interval_count, quantity,"
-            + " amount_cents, currency, mrr_cents, started_at, ended_at, subscription_key";
+    /** A span as the store keeps it: a run of equal revenue from {@code start} to {@code end}. */
+    private record Span(String externalId, State state, long start, Long end) {
+    }
 
     /**
-     * Writes the page's subscriptions as history, one record after another in page order: a state with
-     * the revenue of the span in force updates only its status and end; other revenue ends that span at
-     * the moment of the change (the source's, or this sync's) and starts one with the new state, so a
-     * figure for an instant before the change is what it was. A change dated at or before the start of
-     * the span in force corrects that span in place.
+     * Writes the page's subscriptions as history. Each record adds a state to its subscription's log
+     * ({@code subscription_changes}) at its moment: the source's for a {@link SubscriptionChange}, this
+     * sync's for a record as the source has it now (kept only when it differs from the state in force; the
+     * first is kept at the subscription's own start). The subscription's spans are then its log laid out in
+     * time, and only the spans that differ are written. So a past figure changes only when a state dated
+     * before it arrives, states may come in any order, and the same history sent again changes nothing.
      */
     private void writeSubscriptions(List<SourcePage.Entry> entries) throws SQLException {
         if (entries.isEmpty()) {
@@ -257,7 +266,8 @@ final class PageWriter {
         for (SourcePage.Entry e : entries) {
             keys.add(state(e).externalId());
         }
-        Map<String, Span> latest = latestSpans(keys);
+        Map<String, List<Span>> spans = spansOf(keys);
+        Map<String, java.util.TreeMap<Long, State>> logs = logsOf(keys);
         long now = java.time.Instant.now().getEpochSecond();
         for (SourcePage.Entry e : entries) {
             Subscription s = state(e);
@@ -268,42 +278,50 @@ final class PageWriter {
                 continue;
             }
             String key = s.externalId();
-            Span current = latest.get(key);
-            Long ends = s.endedAt() == null ? null : s.endedAt().getEpochSecond();
-            if (current == null) {
-                long start = change != null ? change.at().getEpochSecond() : s.startedAt().getEpochSecond();
-                latest.put(key, insertSpan(key, key, customerId, s, start, ends, change == null ? null : by(change)));
-                inserted++;
-                continue;
+            List<Span> before = spans.getOrDefault(key, List.of());
+            java.util.TreeMap<Long, State> log = logs.computeIfAbsent(key, k -> new java.util.TreeMap<>());
+            if (log.isEmpty() && !before.isEmpty()) {
+                seed(key, before, log); // spans written before there was a log (an older store, a bulk load)
             }
-            boolean plain = change == null;
-            long moment = plain ? now : change.at().getEpochSecond();
-            if (sameRevenue(current, customerId, s)) {
-                // a sole first span seen again as a whole may also say when it started
-                long start = current.first && plain ? s.startedAt().getEpochSecond() : current.startedAt;
-                if (!java.util.Objects.equals(current.status, s.status()) || !java.util.Objects.equals(current.endedAt, ends)
-                        || start != current.startedAt) {
-                    updateLifecycle(current, s.status(), start, ends);
-                    updated++;
-                } else {
+            if (change != null) {
+                State state = State.of(change.at().getEpochSecond(), customerId, s, change.atSource() ? "source" : "sync");
+                State there = log.get(state.at());
+                if (there != null && there.sameAs(state)) {
                     unchanged++;
+                    continue;
                 }
+                putChange(key, state, log);
+            } else if (log.isEmpty()) {
+                putChange(key, State.of(s.startedAt().getEpochSecond(), customerId, s, null), log);
+            } else {
+                Map.Entry<Long, State> inForce = log.floorEntry(now);
+                State current = inForce == null ? log.lastEntry().getValue() : inForce.getValue();
+                State seen = State.of(now, customerId, s, "sync");
+                if (log.size() == 1 && current.sameAs(seen.at(current.at())) && s.startedAt().getEpochSecond() != current.at()) {
+                    // its only state, seen again with another start: the start is corrected
+                    removeChange(key, current.at(), log);
+                    putChange(key, current.at(s.startedAt().getEpochSecond()), log);
+                } else if (current.sameAs(seen.at(current.at()))) {
+                    unchanged++;
+                    continue;
+                } else if (current.sameRevenue(seen)) {
+                    // the same revenue with another status or end: the state in force says so, from its own moment
+                    putChange(key, new State(current.at(), customerId, s.plan(), s.status(), current.interval(), s.intervalCount(),
+                            s.quantity(), s.amountCents(), s.currency(), s.mrrCents(), seen.endedAt(), current.changedBy()), log);
+                } else {
+                    putChange(key, seen.at(Math.max(now, current.at() + 1)), log);
+                }
+            }
+            List<Span> after = layOut(key, log);
+            if (after.equals(before)) {
+                unchanged++;
                 continue;
             }
-            if (moment <= current.startedAt) {
-                // dated at or before the span in force began: that span is corrected, not split
-                latest.put(key, overwriteSpan(current, customerId, s, current.first && plain ? s.startedAt().getEpochSecond()
-                        : current.startedAt, ends));
-                updated++;
-            } else if (ends != null && ends <= moment) {
-                // it ended before the change could have been seen: its past stays as recorded, its end is taken
-                updateLifecycle(current, s.status(), current.startedAt, ends);
-                updated++;
+            writeSpans(key, before, after);
+            spans.put(key, after);
+            if (before.isEmpty()) {
+                inserted++;
             } else {
-                if (current.endedAt == null || current.endedAt > moment) {
-                    updateLifecycle(current, current.status, current.startedAt, moment);
-                }
-                latest.put(key, insertSpan(key + "@" + moment, key, customerId, s, moment, ends, plain ? "sync" : by(change)));
                 updated++;
             }
         }
@@ -313,144 +331,186 @@ final class PageWriter {
         return e.record() instanceof SubscriptionChange c ? c.state() : (Subscription) e.record();
     }
 
-    private static String by(SubscriptionChange c) {
-        return c.atSource() ? "source" : "sync";
+    /**
+     * A subscription's log laid out in time: a state of the same revenue as the span it falls in continues
+     * that span (taking its status and end); any other state ends it and starts a span of its own.
+     */
+    private static List<Span> layOut(String key, java.util.TreeMap<Long, State> log) {
+        List<Span> out = new ArrayList<>();
+        State runState = null;
+        long runStart = 0;
+        Long runEnd = null;
+        for (State state : log.values()) {
+            boolean open = runState != null && (runEnd == null || runEnd >= state.at());
+            if (open && runState.sameRevenue(state)) {
+                runState = new State(runState.at(), state.customerId(), state.plan(), state.status(), state.interval(), state.intervalCount(),
+                        state.quantity(), state.amount(), state.currency(), state.mrr(), state.endedAt(), runState.changedBy());
+                runEnd = state.endedAt();
+                continue;
+            }
+            if (runState != null) {
+                out.add(span(key, out.isEmpty(), runState, runStart, runEnd == null || runEnd > state.at() ? Long.valueOf(state.at()) : runEnd));
+            }
+            runState = state;
+            runStart = state.at();
+            runEnd = state.endedAt();
+        }
+        if (runState != null) {
+            out.add(span(key, out.isEmpty(), runState, runStart, runEnd));
+        }
+        return out;
     }
 
-    private static String interval(Subscription s) {
-        return s.interval().name().toLowerCase(java.util.Locale.ROOT);
+    private static Span span(String key, boolean first, State state, long start, Long end) {
+        Long e = end != null && end < start ? Long.valueOf(start) : end;
+        State shown = new State(start, state.customerId(), state.plan(), state.status(), state.interval(), state.intervalCount(),
+                state.quantity(), state.amount(), state.currency(), state.mrr(), e, state.changedBy());
+        return new Span(first ? key : key + "@" + start, shown, start, e);
     }
 
-    private static boolean sameRevenue(Span span, long customerId, Subscription s) {
-        return span.customerId == customerId && java.util.Objects.equals(span.plan, s.plan()) && span.interval.equals(interval(s))
-                && span.intervalCount == s.intervalCount() && span.quantity == s.quantity() && span.amount == s.amountCents()
-                && java.util.Objects.equals(span.currency, s.currency()) && span.mrr == s.mrrCents();
+    /** The log of spans that were written without one: a state from each span's start, its end where nothing follows. */
+    private void seed(String key, List<Span> spans, java.util.TreeMap<Long, State> log) throws SQLException {
+        for (int i = 0; i < spans.size(); i++) {
+            Span span = spans.get(i);
+            boolean followed = i + 1 < spans.size() && span.end() != null && span.end() == spans.get(i + 1).start();
+            State s = span.state();
+            putChange(key, new State(span.start(), s.customerId(), s.plan(), s.status(), s.interval(), s.intervalCount(), s.quantity(),
+                    s.amount(), s.currency(), s.mrr(), followed ? null : span.end(), s.changedBy()), log);
+        }
     }
 
-    /** The span in force last of each subscription, by its id at the source. */
-    private Map<String, Span> latestSpans(Set<String> keys) throws SQLException {
-        Map<String, Span> out = new HashMap<>();
+    private void putChange(String key, State s, java.util.TreeMap<Long, State> log) throws SQLException {
+        PreparedStatement ps = statement("INSERT INTO subscription_changes (source, subscription_key, at, customer_id, plan, status,"
+                + " billing_interval, interval_count, quantity, amount_cents, currency, mrr_cents, ended_at, changed_by, received_ms)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, subscription_key, at) DO UPDATE SET"
+                + " customer_id = excluded.customer_id, plan = excluded.plan, status = excluded.status,"
+                + " billing_interval = excluded.billing_interval, interval_count = excluded.interval_count, quantity = excluded.quantity,"
+                + " amount_cents = excluded.amount_cents, currency = excluded.currency, mrr_cents = excluded.mrr_cents,"
+                + " ended_at = excluded.ended_at, changed_by = excluded.changed_by, received_ms = excluded.received_ms");
+        ps.setString(1, source);
+        ps.setString(2, key);
+        ps.setLong(3, s.at());
+        ps.setLong(4, s.customerId());
+        ps.setString(5, s.plan());
+        ps.setString(6, s.status());
+        ps.setString(7, s.interval());
+        ps.setInt(8, s.intervalCount());
+        ps.setInt(9, s.quantity());
+        ps.setLong(10, s.amount());
+        ps.setString(11, s.currency());
+        ps.setLong(12, s.mrr());
+        ps.setObject(13, s.endedAt());
+        ps.setString(14, s.changedBy());
+        ps.setLong(15, System.currentTimeMillis());
+        ps.executeUpdate();
+        log.put(s.at(), s);
+    }
+
+    private void removeChange(String key, long at, java.util.TreeMap<Long, State> log) throws SQLException {
+        PreparedStatement ps = statement("DELETE FROM subscription_changes WHERE source = ? AND subscription_key = ? AND at = ?");
+        ps.setString(1, source);
+        ps.setString(2, key);
+        ps.setLong(3, at);
+        ps.executeUpdate();
+        log.remove(at);
+    }
+
+    /** Writes the spans that differ and deletes those no longer laid out; a span keeps its row (and invoices their link). */
+    private void writeSpans(String key, List<Span> before, List<Span> after) throws SQLException {
+        Set<String> kept = new HashSet<>();
+        for (Span span : after) {
+            kept.add(span.externalId());
+            if (before.contains(span)) {
+                continue;
+            }
+            State s = span.state();
+            PreparedStatement ps = statement("INSERT INTO subscriptions (source, external_id, customer_id, plan, status, billing_interval,"
+                    + " interval_count, quantity, amount_cents, currency, mrr_cents, started_at, ended_at, subscription_key, changed_by)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO UPDATE SET"
+                    + " customer_id = excluded.customer_id, plan = excluded.plan, status = excluded.status,"
+                    + " billing_interval = excluded.billing_interval, interval_count = excluded.interval_count, quantity = excluded.quantity,"
+                    + " amount_cents = excluded.amount_cents, currency = excluded.currency, mrr_cents = excluded.mrr_cents,"
+                    + " started_at = excluded.started_at, ended_at = excluded.ended_at, subscription_key = excluded.subscription_key,"
+                    + " changed_by = excluded.changed_by");
+            ps.setString(1, source);
+            ps.setString(2, span.externalId());
+            ps.setLong(3, s.customerId());
+            ps.setString(4, s.plan());
+            ps.setString(5, s.status());
+            ps.setString(6, s.interval());
+            ps.setInt(7, s.intervalCount());
+            ps.setInt(8, s.quantity());
+            ps.setLong(9, s.amount());
+            ps.setString(10, s.currency());
+            ps.setLong(11, s.mrr());
+            ps.setLong(12, span.start());
+            ps.setObject(13, span.end());
+            ps.setString(14, key);
+            ps.setString(15, s.changedBy());
+            ps.executeUpdate();
+        }
+        for (Span span : before) {
+            if (!kept.contains(span.externalId())) {
+                PreparedStatement ps = statement("DELETE FROM subscriptions WHERE source = ? AND external_id = ?");
+                ps.setString(1, source);
+                ps.setString(2, span.externalId());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static final String SPAN_COLUMNS = "external_id, customer_id, plan, status, billing_interval, interval_count, quantity,"
+            + " amount_cents, currency, mrr_cents, started_at, ended_at, subscription_key, changed_by";
+
+    /** Every span of each subscription, by its id at the source, in the order they began. */
+    private Map<String, List<Span>> spansOf(Set<String> keys) throws SQLException {
+        Map<String, List<Span>> out = new HashMap<>();
         for (List<String> chunk : slices(keys)) {
             PreparedStatement ps = statement("SELECT " + SPAN_COLUMNS + " FROM subscriptions WHERE source = ? AND subscription_key IN ("
-                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") ORDER BY subscription_key, started_at, id");
             ps.setString(1, source);
             for (int i = 0; i < chunk.size(); i++) {
                 ps.setString(i + 2, chunk.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Span span = span(rs);
-                    String key = rs.getString("subscription_key");
-                    Span known = out.get(key);
-                    if (known == null || span.startedAt > known.startedAt || span.startedAt == known.startedAt && span.id > known.id) {
-                        out.put(key, span);
-                    }
+                    long start = rs.getLong("started_at");
+                    long end = rs.getLong("ended_at");
+                    Long ended = rs.wasNull() ? null : end;
+                    State state = new State(start, rs.getLong("customer_id"), rs.getString("plan"), rs.getString("status"),
+                            rs.getString("billing_interval"), rs.getInt("interval_count"), rs.getInt("quantity"), rs.getLong("amount_cents"),
+                            rs.getString("currency"), rs.getLong("mrr_cents"), ended, rs.getString("changed_by"));
+                    out.computeIfAbsent(rs.getString("subscription_key"), k -> new ArrayList<>())
+                            .add(new Span(rs.getString("external_id"), state, start, ended));
                 }
             }
         }
         return out;
     }
 
-    private static Span span(ResultSet rs) throws SQLException {
-        Span span = new Span();
-        span.id = rs.getLong("id");
-        span.externalId = rs.getString("external_id");
-        span.customerId = rs.getLong("customer_id");
-        span.plan = rs.getString("plan");
-        span.status = rs.getString("status");
-        span.interval = rs.getString("billing_interval");
-        span.intervalCount = rs.getInt("interval_count");
-        span.quantity = rs.getInt("quantity");
-        span.amount = rs.getLong("amount_cents");
-        span.currency = rs.getString("currency");
-        span.mrr = rs.getLong("mrr_cents");
-        span.startedAt = rs.getLong("started_at");
-        long ended = rs.getLong("ended_at");
-        span.endedAt = rs.wasNull() ? null : ended;
-        span.first = span.externalId.equals(rs.getString("subscription_key"));
-        return span;
-    }
-
-    private Span insertSpan(String externalId, String key, long customerId, Subscription s, long start, Long ends, String changedBy)
-            throws SQLException {
-        PreparedStatement ps = statement("INSERT INTO subscriptions (source, external_id, customer_id, plan, status, billing_interval,"
-                + " interval_count, quantity, amount_cents, currency, mrr_cents, started_at, ended_at, subscription_key, changed_by)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO UPDATE SET"
-                + " customer_id = excluded.customer_id, plan = excluded.plan, status = excluded.status,"
-                + " billing_interval = excluded.billing_interval, interval_count = excluded.interval_count, quantity = excluded.quantity,"
-                + " amount_cents = excluded.amount_cents, currency = excluded.currency, mrr_cents = excluded.mrr_cents,"
-                + " started_at = excluded.started_at, ended_at = excluded.ended_at, subscription_key = excluded.subscription_key,"
-                + " changed_by = excluded.changed_by RETURNING id");
-        ps.setString(1, source);
-        ps.setString(2, externalId);
-        ps.setLong(3, customerId);
-        ps.setString(4, s.plan());
-        ps.setString(5, s.status());
-        ps.setString(6, interval(s));
-        ps.setInt(7, s.intervalCount());
-        ps.setInt(8, s.quantity());
-        ps.setLong(9, s.amountCents());
-        ps.setString(10, s.currency());
-        ps.setLong(11, s.mrrCents());
-        ps.setLong(12, start);
-        ps.setObject(13, ends);
-        ps.setString(14, key);
-        ps.setString(15, changedBy);
-        Span span = new Span();
-        try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            span.id = rs.getLong(1);
+    /** Each subscription's log of states, by its id at the source, by moment. */
+    private Map<String, java.util.TreeMap<Long, State>> logsOf(Set<String> keys) throws SQLException {
+        Map<String, java.util.TreeMap<Long, State>> out = new HashMap<>();
+        for (List<String> chunk : slices(keys)) {
+            PreparedStatement ps = statement("SELECT subscription_key, at, customer_id, plan, status, billing_interval, interval_count,"
+                    + " quantity, amount_cents, currency, mrr_cents, ended_at, changed_by FROM subscription_changes WHERE source = ?"
+                    + " AND subscription_key IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
+            ps.setString(1, source);
+            for (int i = 0; i < chunk.size(); i++) {
+                ps.setString(i + 2, chunk.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long end = rs.getLong("ended_at");
+                    Long ended = rs.wasNull() ? null : end;
+                    State state = new State(rs.getLong("at"), rs.getLong("customer_id"), rs.getString("plan"), rs.getString("status"),
+                            rs.getString("billing_interval"), rs.getInt("interval_count"), rs.getInt("quantity"), rs.getLong("amount_cents"),
+                            rs.getString("currency"), rs.getLong("mrr_cents"), ended, rs.getString("changed_by"));
+                    out.computeIfAbsent(rs.getString("subscription_key"), k -> new java.util.TreeMap<>()).put(state.at(), state);
+                }
+            }
         }
-        span.externalId = externalId;
-        span.first = externalId.equals(key);
-        fill(span, customerId, s, start, ends);
-        return span;
-    }
-
-    private Span overwriteSpan(Span span, long customerId, Subscription s, long start, Long ends) throws SQLException {
-        PreparedStatement ps = statement("UPDATE subscriptions SET customer_id = ?, plan = ?, status = ?, billing_interval = ?,"
-                + " interval_count = ?, quantity = ?, amount_cents = ?, currency = ?, mrr_cents = ?, started_at = ?, ended_at = ? WHERE id = ?");
-        ps.setLong(1, customerId);
-        ps.setString(2, s.plan());
-        ps.setString(3, s.status());
-        ps.setString(4, interval(s));
-        ps.setInt(5, s.intervalCount());
-        ps.setInt(6, s.quantity());
-        ps.setLong(7, s.amountCents());
-        ps.setString(8, s.currency());
-        ps.setLong(9, s.mrrCents());
-        ps.setLong(10, start);
-        ps.setObject(11, ends);
-        ps.setLong(12, span.id);
-        ps.executeUpdate();
-        fill(span, customerId, s, start, ends);
-        return span;
-    }
-
-    private void updateLifecycle(Span span, String status, long start, Long ends) throws SQLException {
-        PreparedStatement ps = statement("UPDATE subscriptions SET status = ?, started_at = ?, ended_at = ? WHERE id = ?");
-        ps.setString(1, status);
-        ps.setLong(2, start);
-        ps.setObject(3, ends);
-        ps.setLong(4, span.id);
-        ps.executeUpdate();
-        span.status = status;
-        span.startedAt = start;
-        span.endedAt = ends;
-    }
-
-    private static void fill(Span span, long customerId, Subscription s, long start, Long ends) {
-        span.customerId = customerId;
-        span.plan = s.plan();
-        span.status = s.status();
-        span.interval = interval(s);
-        span.intervalCount = s.intervalCount();
-        span.quantity = s.quantity();
-        span.amount = s.amountCents();
-        span.currency = s.currency();
-        span.mrr = s.mrrCents();
-        span.startedAt = start;
-        span.endedAt = ends;
+        return out;
     }
 
     // ---- other records

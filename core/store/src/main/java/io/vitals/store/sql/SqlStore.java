@@ -66,7 +66,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     /** Every table with a source column; customer attributes go with their customers. */
     private static final List<String> DELETED_WITH_SOURCE = java.util.stream.Stream.concat(
             CanonicalTables.ALL.stream().filter(t -> !t.equals("customer_attributes")),
-            java.util.stream.Stream.of("sync_cursors", "sync_rejects", "sync_runs")).toList();
+            java.util.stream.Stream.of("subscription_changes", "sync_cursors", "sync_rejects", "sync_runs")).toList();
 
     private SqlStore(StoreDialect dialect, String url, int readConnections, Migrations.Notice notice) {
         this.dialect = dialect;
