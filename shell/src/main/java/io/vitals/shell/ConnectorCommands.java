@@ -214,6 +214,9 @@ public class ConnectorCommands {
             }
         }
         out.println("  rejects      " + Render.number(s.rejects()) + (s.rejects() > 0 ? " (connector:rejects " + s.id() + ")" : ""));
+        for (Map.Entry<String, String> note : new java.util.TreeMap<>(s.notes()).entrySet()) {
+            out.println("  note         " + note.getKey() + ": " + note.getValue());
+        }
     }
 
     @Descriptor("Shows the rows a source rejected, with the reason (connector:rejects --help for options)")

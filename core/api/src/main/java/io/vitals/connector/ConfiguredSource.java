@@ -50,6 +50,11 @@ public abstract class ConfiguredSource implements Source {
     }
 
     @Override
+    public Map<String, String> notes() {
+        return source.notes();
+    }
+
+    @Override
     public Duration interval() {
         return source.interval();
     }

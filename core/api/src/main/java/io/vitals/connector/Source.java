@@ -36,6 +36,14 @@ public interface Source {
     }
 
     /**
+     * What the source's last sync left out of the figures on purpose and how much, in words a user can
+     * check, e.g. {@code "metered items left out of MRR" -> "3"}; shown by {@code connector:status}.
+     */
+    default Map<String, String> notes() {
+        return Map.of();
+    }
+
+    /**
      * Reads from the outside world, starting after {@code context.cursor()}, and commits what it
      * read page by page through the context. Returns normally when it has read everything there
      * is (or when {@code context.stopping()} asked it to stop); throws when the source failed.

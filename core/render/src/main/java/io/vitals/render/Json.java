@@ -171,6 +171,7 @@ public final class Json {
         o.put("cursor", s.cursor());
         o.put("rejects", s.rejects());
         o.put("problem", s.problem());
+        o.set("notes", MAPPER.valueToTree(new java.util.TreeMap<>(s.notes())));
         if (s.last() != null) {
             ObjectNode last = o.putObject("lastSync");
             last.put("started", s.last().started().toString());

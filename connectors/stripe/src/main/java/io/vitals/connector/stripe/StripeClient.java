@@ -73,6 +73,18 @@ final class StripeClient implements StripeMapping.Lookup {
     }
 
     @Override
+    public JsonNode customer(String id) throws SourceException, InterruptedException {
+        try {
+            return get("/v1/customers/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"), Map.of());
+        } catch (SourceException e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public List<JsonNode> itemsAfter(String subscriptionId, String afterItemId) throws SourceException, InterruptedException {
         List<JsonNode> items = new ArrayList<>();
         String after = afterItemId;

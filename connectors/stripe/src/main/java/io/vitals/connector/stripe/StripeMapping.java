@@ -20,6 +20,7 @@ import io.vitals.model.BillingInterval;
 import io.vitals.model.Customer;
 import io.vitals.model.Invoice;
 import io.vitals.model.Subscription;
+import io.vitals.model.SubscriptionChange;
 
 /**
  * Maps Stripe's customer, subscription and invoice objects (as their API documents them, old and
@@ -30,6 +31,9 @@ final class StripeMapping {
 
     /** What mapping a subscription may have to read besides the list page. */
     interface Lookup {
+        /** The customer with this id (for its discount), or null when Stripe has none. */
+        JsonNode customer(String id) throws SourceException, InterruptedException;
+
         /** The coupon with this id, or null when Stripe has none. */
         JsonNode coupon(String id) throws SourceException, InterruptedException;
 
@@ -54,6 +58,10 @@ final class StripeMapping {
     private final String source;
     private final Clock clock;
     private final Lookup lookup;
+    /** Each customer's own discount (a missing node for none), as the customers list or a lookup gave it. */
+    private final Map<String, JsonNode> customerDiscounts = new java.util.HashMap<>();
+    /** Metered items left out of MRR this sync (their amount depends on usage). */
+    private int meteredLeftOut;
 
     StripeMapping(String source, Clock clock, Lookup lookup) {
         this.source = source;
@@ -71,6 +79,7 @@ final class StripeMapping {
                 throw new Unmappable("customer without an id");
             }
             String what = "customer " + id;
+            customerDiscounts.put(id, c.path("discount"));
             if (c.path("deleted").asBoolean(false)) {
                 throw new Unmappable(what + " is deleted (\"deleted\": true)");
             }
@@ -115,10 +124,17 @@ final class StripeMapping {
             if (id == null) {
                 throw new Unmappable("subscription without an id");
             }
-            List<Subscription> spans = spans(s, id, "subscription " + id);
+            List<Subscription> states = states(s, id, "subscription " + id);
             CustomerKey customer = CustomerKey.of(source, idOf(s.get("customer")));
-            for (Subscription span : spans) {
-                page.subscription(span, customer, raw);
+            for (int i = 0; i < states.size(); i++) {
+                Subscription state = states.get(i);
+                if (i < states.size() - 1) {
+                    // a trial that is over: it began at its own moment, whatever the store holds
+                    page.subscriptionChange(new SubscriptionChange(state, state.startedAt(), true), customer, raw);
+                } else {
+                    // the state now: from its start when it is new, else compared with what the store holds
+                    page.subscription(state, customer, raw);
+                }
             }
         } catch (Unmappable e) {
             page.reject(raw, e.getMessage());
@@ -127,11 +143,19 @@ final class StripeMapping {
         }
     }
 
+    /** Metered items left out of MRR since this mapping was made (one sync). */
+    int meteredLeftOut() {
+        return meteredLeftOut;
+    }
+
     /**
-     * The spans of one subscription: a zero-MRR trial span {@code <id>:trial} when it has a trial,
-     * then the paying span {@code <id>} from the trial's end (or its start date) to its end.
+     * The states of one subscription that have happened by now, each from its own moment: a trial from
+     * its start (no revenue), the paying state from the trial's end or the start date. The rule for the
+     * future: what is only scheduled (a trial that ends later, {@code cancel_at_period_end}, a cancellation
+     * date ahead, a coupon that will run out) is not counted until it happens; a sync after that moment
+     * sees the new state and records it from its own moment (a trial's end, the end Stripe gives).
      */
-    private List<Subscription> spans(JsonNode s, String id, String what)
+    private List<Subscription> states(JsonNode s, String id, String what)
             throws Unmappable, SourceException, InterruptedException {
         String customer = idOf(s.get("customer"));
         if (customer == null) {
@@ -158,50 +182,81 @@ final class StripeMapping {
         }
 
         long started = required(s, "start_date", what, seconds(s, "created", what));
-        Long end = end(s, status, items, what);
         long now = clock.instant().getEpochSecond();
-        long at = end != null && end <= now ? end - 1 : now; // discounts are weighed now, or at the last moment of an ended span
+        Long scheduled = end(s, status, items, what);
+        Long ended = scheduled != null && scheduled <= now ? scheduled : null; // a scheduled end has not happened yet
+        long at = ended != null ? ended - 1 : now; // discounts are weighed now, or at the last moment of an ended subscription
 
         List<Item> priced = new ArrayList<>();
         for (JsonNode item : items) {
+            if (metered(item)) {
+                meteredLeftOut++; // its amount depends on usage: left out of MRR, the licensed items still count
+                continue;
+            }
             priced.add(item(item, currency, at, what));
         }
-        Item first = priced.get(0);
-        boolean uniform = priced.stream().allMatch(i -> i.interval() == first.interval() && i.count() == first.count());
-        BillingInterval interval = uniform ? first.interval() : BillingInterval.MONTH;
-        int count = uniform ? first.count() : 1;
+        BillingInterval interval = BillingInterval.MONTH;
+        int count = 1;
         long amount = 0;
         int quantity = 0;
         Set<String> names = new LinkedHashSet<>();
-        for (Item i : priced) {
-            // items billed on different intervals: each normalised to a month, the span is monthly
-            amount = Math.addExact(amount, uniform ? i.cents() : i.interval().monthlyCents(i.cents(), i.count(), 1));
-            quantity = Math.addExact(quantity, i.quantity());
-            if (i.name() != null) {
-                names.add(i.name());
+        if (!priced.isEmpty()) {
+            Item first = priced.get(0);
+            boolean uniform = priced.stream().allMatch(i -> i.interval() == first.interval() && i.count() == first.count());
+            interval = uniform ? first.interval() : BillingInterval.MONTH;
+            count = uniform ? first.count() : 1;
+            for (Item i : priced) {
+                // items billed on different intervals: each normalised to a month, the span is monthly
+                amount = Math.addExact(amount, uniform ? i.cents() : i.interval().monthlyCents(i.cents(), i.count(), 1));
+                quantity = Math.addExact(quantity, i.quantity());
+                if (i.name() != null) {
+                    names.add(i.name());
+                }
             }
         }
         String plan = names.isEmpty() ? null : String.join(" + ", names);
-
-        amount = discounted(discounts(s, what), amount, currency, at, what);
+        List<JsonNode> discounts = discounts(s, what);
+        if (discounts.isEmpty()) {
+            discounts = customerDiscount(customer, what); // Stripe's rule: a subscription's own discount, else its customer's
+        }
+        amount = discounted(discounts, amount, currency, at, what);
 
         String code = StripeMoney.code(currency);
-        List<Subscription> spans = new ArrayList<>();
+        List<Subscription> states = new ArrayList<>();
         Long trialStart = seconds(s, "trial_start", what);
         Long trialEnd = seconds(s, "trial_end", what);
         long payingFrom = started;
         if (trialStart != null && trialEnd != null && trialEnd > trialStart) {
-            long trialUntil = end != null && end < trialEnd ? Math.max(end, trialStart) : trialEnd;
-            spans.add(new Subscription(0, source, id + ":trial", 0, plan, "trialing", interval, count, quantity, 0, code, 0,
-                    Instant.ofEpochSecond(trialStart), Instant.ofEpochSecond(trialUntil)));
-            payingFrom = end != null && end < trialEnd ? end : trialEnd; // canceled in its trial: it never paid
+            Long endedInTrial = ended != null && ended <= trialEnd ? Long.valueOf(Math.max(ended, trialStart)) : null;
+            states.add(new Subscription(0, source, id, 0, plan, "trialing", interval, count, quantity, 0, code, 0,
+                    Instant.ofEpochSecond(trialStart), endedInTrial == null ? null : Instant.ofEpochSecond(endedInTrial)));
+            if (trialEnd > now || endedInTrial != null) {
+                return states; // still in its trial, or it ended there: it never paid
+            }
+            payingFrom = trialEnd;
         }
-        boolean neverRan = end != null && end == payingFrom;
-        boolean paying = !neverRan && !status.equals("paused"); // paused: the trial ended without a way to pay
+        boolean paying = !status.equals("paused"); // paused: the trial ended without a way to pay
         long mrr = paying ? interval.monthlyCents(amount, count, 1) : 0;
-        spans.add(new Subscription(0, source, id, 0, plan, status, interval, count, quantity, amount, code, mrr,
-                Instant.ofEpochSecond(payingFrom), end == null ? null : Instant.ofEpochSecond(end)));
-        return spans;
+        states.add(new Subscription(0, source, id, 0, plan, status, interval, count, quantity, amount, code, mrr,
+                Instant.ofEpochSecond(payingFrom), ended == null ? null : Instant.ofEpochSecond(ended)));
+        return states;
+    }
+
+    private static boolean metered(JsonNode item) {
+        JsonNode price = item.path("price").isObject() ? item.path("price") : item.path("plan");
+        JsonNode recurring = price.path("recurring").isObject() ? price.path("recurring") : price;
+        return "metered".equals(text(recurring, "usage_type"));
+    }
+
+    /** The customer's own discount, as the customers list gave it or as fetched now. */
+    private List<JsonNode> customerDiscount(String customer, String what) throws SourceException, InterruptedException {
+        JsonNode discount = customerDiscounts.get(customer);
+        if (discount == null) {
+            JsonNode c = lookup.customer(customer);
+            discount = c == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : c.path("discount");
+            customerDiscounts.put(customer, discount);
+        }
+        return discount.isObject() ? List.of(discount) : List.of();
     }
 
     /** The subscription's items, with the rest fetched when the embedded list was cut short. */
@@ -234,9 +289,6 @@ final class StripeMapping {
         JsonNode recurring = legacy ? price : price.path("recurring");
         if (!recurring.isObject() || text(recurring, "interval") == null) {
             throw new Unmappable(what + ": price " + priceId + " is not recurring (recurring.interval is missing)");
-        }
-        if ("metered".equals(text(recurring, "usage_type"))) {
-            throw new Unmappable(what + ": price " + priceId + " is metered (usage_type metered): its amount depends on usage");
         }
         Long unit = number(price, legacy ? "amount" : "unit_amount", what);
         if (unit == null) {

@@ -101,6 +101,8 @@ public class StripeSource implements Source {
     private final Map<String, String> settings;
 
     private volatile SourceHttp.Sleeper sleeper;
+    /** What the last sync left out of MRR. */
+    private volatile Map<String, String> notes = Map.of();
     private volatile Clock clock = Clock.systemUTC();
 
     /** @throws IllegalArgumentException naming the key that is wrong and what would be right */
@@ -181,6 +183,11 @@ public class StripeSource implements Source {
     }
 
     @Override
+    public Map<String, String> notes() {
+        return notes;
+    }
+
+    @Override
     public void sync(SyncContext context) throws Exception {
         if (context.stopping()) {
             return;
@@ -188,6 +195,14 @@ public class StripeSource implements Source {
         SourceHttp http = new SourceHttp(context.retryPolicy(), timeout, context::stopping, sleeper);
         StripeClient client = new StripeClient(http, baseUrl, apiKey.reveal(), apiVersion, JSON, pageSize);
         StripeMapping mapping = new StripeMapping(id, clock, client);
+        try {
+            read(context, client, mapping);
+        } finally {
+            notes = mapping.meteredLeftOut() == 0 ? Map.of() : Map.of("metered items left out of MRR", String.valueOf(mapping.meteredLeftOut()));
+        }
+    }
+
+    private void read(SyncContext context, StripeClient client, StripeMapping mapping) throws Exception {
 
         StripeCursor at = StripeCursor.resume(context.cursor(), lists, JSON);
         for (int l = lists.indexOf(at.list()); l < lists.size(); l++) {

@@ -149,6 +149,16 @@ final class FakeStripe implements AutoCloseable {
                 }
                 return;
             }
+            if (path.startsWith("/v1/customers/")) {
+                String id = URLDecoder.decode(path.substring("/v1/customers/".length()), StandardCharsets.UTF_8);
+                ObjectNode customer = lists.get("customers").stream().filter(c -> c.path("id").asText().equals(id)).findFirst().orElse(null);
+                if (customer == null) {
+                    error(exchange, 404, "invalid_request_error", "resource_missing", "id", "No such customer: '" + id + "'");
+                } else {
+                    send(exchange, 200, customer);
+                }
+                return;
+            }
             if (path.equals("/v1/subscription_items")) {
                 List<ObjectNode> items = subscriptionItems.getOrDefault(query.get("subscription"), List.of());
                 list(exchange, path, "subscription item", new ArrayList<>(items), query);

@@ -178,11 +178,13 @@ class StripeSubscriptionTest {
     @Test
     void everyNormalisationToSpansOfMrr() {
         dataset();
-        SyncReport report = harness.sync(source(4));
+        StripeSource stripe = source(4);
+        SyncReport report = harness.sync(stripe);
         assertEquals(SyncReport.Outcome.COMPLETE, report.outcome(), report.message());
-        // read: 23 customers and 23 subscriptions; inserted: 23 customers and 20 spans (18 subscriptions, two with a
-        // trial span); rejected: 4 by the mapping, the JPY one by the USD store
-        assertEquals(new PageCounts(46, 43, 0, 0, 5), report.counts());
+        // read: 23 customers and 23 subscriptions; inserted: 23 customers and 19 subscriptions (one of them with its trial as
+        // a span of its own); rejected: 3 by the mapping, the JPY one by the USD store
+        assertEquals(new PageCounts(46, 42, 0, 0, 4), report.counts());
+        assertEquals(Map.of("metered items left out of MRR", "1"), stripe.notes());
         assertEquals(List.of(
                 "sub_amount year/1 x1 59000 USD mrr 4917 2025-02-01.. active",
                 "sub_canceled month/1 x1 5000 USD mrr 5000 2025-01-01..2025-09-01 canceled",
@@ -193,16 +195,19 @@ class StripeSubscriptionTest {
                 "sub_item_discount month/1 x2 2500 USD mrr 2500 2025-05-01.. active",
                 "sub_legacy week/2 x1 1200 USD mrr 2600 2025-05-01.. active",
                 "sub_many month/1 x3 3000 USD mrr 3000 2025-05-01.. active",
+                "sub_metered month/1 x0 0 USD mrr 0 2025-05-01.. active",
                 "sub_mixed month/1 x4 4300 USD mrr 4300 2025-05-01.. active",
                 "sub_monthly month/1 x1 4900 USD mrr 4900 2025-01-10.. active",
                 "sub_percent month/1 x1 7500 USD mrr 7500 2025-03-01.. active",
-                "sub_period_end month/1 x1 7000 USD mrr 7000 2025-07-10..2026-04-10 active",
+                // its cancellation at the period's end (2026-04-10, after now) is scheduled, not counted
+                "sub_period_end month/1 x1 7000 USD mrr 7000 2025-07-10.. active",
                 "sub_quarterly month/3 x1 29900 USD mrr 9967 2025-02-01.. active",
                 "sub_seats month/1 x3 4500 USD mrr 4500 2025-03-01.. active",
-                "sub_trial_now month/1 x1 9900 USD mrr 9900 2026-03-29.. trialing",
-                "sub_trial_now:trial month/1 x1 0 USD mrr 0 2026-03-01..2026-03-29 trialing",
-                "sub_trial_past month/1 x1 2500 USD mrr 2500 2025-06-15.. active",
-                "sub_trial_past:trial month/1 x1 0 USD mrr 0 2025-06-01..2025-06-15 trialing",
+                // in its trial until 03-29, after now: no revenue yet, and none counted ahead of time
+                "sub_trial_now month/1 x1 0 USD mrr 0 2026-03-01.. trialing",
+                // a trial 06-01..06-15, then paying from the trial's end: one subscription, two spans
+                "sub_trial_past month/1 x1 0 USD mrr 0 2025-06-01..2025-06-15 trialing",
+                "sub_trial_past@1749945600 month/1 x1 2500 USD mrr 2500 2025-06-15.. active",
                 "sub_yearly year/1 x1 120000 USD mrr 10000 2025-02-01.. active"), spans(harness));
 
         // MRR at now: 4,900 + 10,000 + 9,967 + 4,500 + 7,500 + 4,917 + 1,500 + 2,500 + 7,000 + 4,300 + 2,600
@@ -215,13 +220,12 @@ class StripeSubscriptionTest {
                 "sub_expired", "subscription sub_expired: status incomplete_expired is no subscription yet (its first payment never succeeded)",
                 "sub_tiered", "subscription sub_tiered: price price_tiered has no unit_amount (billing_scheme tiered):"
                         + " tiered or decimal prices have no fixed amount",
-                "sub_metered", "subscription sub_metered: price price_metered is metered (usage_type metered): its amount depends on usage",
                 "sub_jpy", "currency JPY is not the store's currency USD (Vitals keeps every amount in one currency)"),
                 rejectsById(harness.rejects("billing")));
 
         // again: nothing changes (the rejected rows are rejected again: a full pass reads them again)
         List<String> first = spans(harness);
-        assertEquals(new PageCounts(46, 0, 0, 43, 5), harness.sync(source(4)).counts());
+        assertEquals(new PageCounts(46, 0, 0, 42, 4), harness.sync(source(4)).counts());
         assertEquals(first, spans(harness));
 
         // the canceled one is there because the source asks for status=all; the coupon was fetched once a sync
@@ -284,12 +288,12 @@ class StripeSubscriptionTest {
         SyncReport report = harness.sync(source(10));
         assertEquals(SyncReport.Outcome.COMPLETE, report.outcome(), report.message());
         assertEquals(List.of(
-                "sub_ending_trial month/1 x1 2500 USD mrr 0 2026-03-29..2026-03-29 trialing",
-                "sub_ending_trial:trial month/1 x1 0 USD mrr 0 2026-03-01..2026-03-29 trialing",
-                "sub_paused month/1 x1 2500 USD mrr 0 2026-01-15.. paused",
-                "sub_paused:trial month/1 x1 0 USD mrr 0 2026-01-01..2026-01-15 trialing",
-                "sub_short month/1 x1 2500 USD mrr 0 2025-06-10..2025-06-10 canceled",
-                "sub_short:trial month/1 x1 0 USD mrr 0 2025-06-01..2025-06-10 trialing"), spans(harness));
+                // still in its trial (until 03-29, after now): its cancellation at the trial's end is only scheduled
+                "sub_ending_trial month/1 x1 0 USD mrr 0 2026-03-01.. trialing",
+                "sub_paused month/1 x1 0 USD mrr 0 2026-01-01..2026-01-15 trialing",
+                "sub_paused@1768435200 month/1 x1 2500 USD mrr 0 2026-01-15.. paused",
+                // canceled in its trial: the trial is all it had
+                "sub_short month/1 x1 0 USD mrr 0 2025-06-01..2025-06-10 trialing"), spans(harness));
     }
 
     @Test
@@ -313,5 +317,63 @@ class StripeSubscriptionTest {
                 "sub_was_discounted month/1 x1 3200 USD mrr 3200 2025-01-01..2025-09-01 canceled"), spans(harness));
         assertEquals(Map.of("sub_foreign", "subscription sub_foreign: coupon POUND takes amount_off in gbp, the subscription is in usd"),
                 rejectsById(harness.rejects("billing")));
+    }
+
+    /** MRR at the end of {@code day} (spans covering the instant before the next day), in cents. */
+    long mrrAt(String day) {
+        long b = t(day);
+        return ((Number) harness.value("SELECT coalesce(sum(mrr_cents), 0) FROM subscriptions WHERE mrr_cents > 0 AND started_at < " + b
+                + " AND (ended_at IS NULL OR ended_at >= " + b + ")")).longValue();
+    }
+
+    @Test
+    void whatIsScheduledCountsWhenItHappensAndTheCustomersDiscountAndLicensedItemsCount() {
+        // 99.00 a month after a trial that ends 03-29
+        ObjectNode trial = monthly("trial", 9_900, 1, "2026-03-01");
+        trial.put("status", "trialing").put("trial_start", t("2026-03-01")).put("trial_end", t("2026-03-29"));
+        // 70.00 a month, set to cancel at the end of its period, 04-10
+        ObjectNode leaving = monthly("leaving", 7_000, 1, "2025-07-10");
+        leaving.put("cancel_at_period_end", true).put("current_period_end", t("2026-04-10"));
+        // 20.00 a month with no discount of its own, its customer 10 % off for ever: Stripe charges 18.00
+        monthly("loyal", 2_000, 1, "2025-05-01");
+        fake.replace("customers", (ObjectNode) customer("cus_loyal", "loyal@example.com", "2025-01-01")
+                .set("discount", discount("di_loyal", coupon("LOYAL", 10.0, null, null), "2025-01-01", null)));
+        // 30.00 a month licensed plus a metered item: the licensed part counts, the metered one is left out
+        ObjectNode metered = price("price_calls", 2L, "usd", "month", 1);
+        ((ObjectNode) metered.path("recurring")).put("usage_type", "metered");
+        of("hybrid", "2025-05-01", item("si_base", price("price_base", 3_000L, "usd", "month", 1), 1),
+                obj("id", "si_calls", "object", "subscription_item", "price", metered));
+
+        StripeSource before = source(10);
+        assertEquals(SyncReport.Outcome.COMPLETE, harness.sync(before).outcome());
+        assertEquals(Map.of("metered items left out of MRR", "1"), before.notes());
+        assertEquals(List.of(
+                "sub_hybrid month/1 x1 3000 USD mrr 3000 2025-05-01.. active",
+                "sub_leaving month/1 x1 7000 USD mrr 7000 2025-07-10.. active",
+                "sub_loyal month/1 x1 1800 USD mrr 1800 2025-05-01.. active",
+                "sub_trial month/1 x1 0 USD mrr 0 2026-03-01.. trialing"), spans(harness));
+        // March as seen on 03-15: the trial ending and the cancellation are only scheduled
+        assertEquals(3_000 + 7_000 + 1_800, mrrAt("2026-04-01"));
+
+        // 04-02: the trial became paying at its end; the cancellation is still ahead
+        fake.replace("subscriptions", (ObjectNode) trial.deepCopy().put("status", "active"));
+        StripeSource april = StripeData.source(fake, dir, 10).clock(Clock.fixed(Instant.parse("2026-04-02T00:00:00Z"), ZoneOffset.UTC));
+        assertEquals(new PageCounts(8, 0, 1, 7, 0), harness.sync(april).counts());
+        // 04-12: it ended on 04-10, as scheduled
+        fake.replace("subscriptions", (ObjectNode) leaving.deepCopy().put("status", "canceled").put("canceled_at", t("2026-03-20"))
+                .put("ended_at", t("2026-04-10")));
+        StripeSource later = StripeData.source(fake, dir, 10).clock(Clock.fixed(Instant.parse("2026-04-12T00:00:00Z"), ZoneOffset.UTC));
+        assertEquals(new PageCounts(8, 0, 1, 7, 0), harness.sync(later).counts());
+        assertEquals(List.of(
+                "sub_hybrid month/1 x1 3000 USD mrr 3000 2025-05-01.. active",
+                "sub_leaving month/1 x1 7000 USD mrr 7000 2025-07-10..2026-04-10 canceled",
+                "sub_loyal month/1 x1 1800 USD mrr 1800 2025-05-01.. active",
+                // the trial's own span, and the paying one from the trial's end: Stripe's moment, not the sync's
+                "sub_trial month/1 x1 0 USD mrr 0 2026-03-01..2026-03-29 trialing",
+                "sub_trial@" + t("2026-03-29") + " month/1 x1 9900 USD mrr 9900 2026-03-29.. active"), spans(harness));
+        assertEquals("source", harness.value("SELECT changed_by FROM subscriptions WHERE external_id = 'sub_trial@" + t("2026-03-29") + "'"));
+        // March now holds the trial's end (9,900 from 03-29); April has lost the cancellation on 04-10
+        assertEquals(3_000 + 7_000 + 1_800 + 9_900, mrrAt("2026-04-01"));
+        assertEquals(3_000 + 1_800 + 9_900, mrrAt("2026-05-01"));
     }
 }

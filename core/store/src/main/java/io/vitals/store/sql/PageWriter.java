@@ -252,9 +252,10 @@ final class PageWriter {
 
     /**
      * Writes the page's subscriptions as history. Each record adds a state to its subscription's log
-     * ({@code subscription_changes}) at its moment: the source's for a {@link SubscriptionChange}, this
-     * sync's for a record as the source has it now (kept only when it differs from the state in force; the
-     * first is kept at the subscription's own start). The subscription's spans are then its log laid out in
+     * ({@code subscription_changes}) at its moment: the source's for a {@link SubscriptionChange}; for a
+     * record as the source has it now, its own start when it began after everything recorded (the first
+     * state, the paying state after a trial), else this sync's moment, and only when it differs from the
+     * state in force. The subscription's spans are then its log laid out in
      * time, and only the spans that differ are written. So a past figure changes only when a state dated
      * before it arrives, states may come in any order, and the same history sent again changes nothing.
      */
@@ -269,13 +270,48 @@ final class PageWriter {
         Map<String, List<Span>> spans = spansOf(keys);
         Map<String, java.util.TreeMap<Long, State>> logs = logsOf(keys);
         long now = java.time.Instant.now().getEpochSecond();
+        // the states one row of the source gave (a trial and what followed it) count once, as that row
+        Outcome row = null;
+        SourcePage.Entry rowEntry = null;
         for (SourcePage.Entry e : entries) {
+            if (rowEntry == null || e.raw() != rowEntry.raw() || !state(e).externalId().equals(state(rowEntry).externalId())) {
+                count(row);
+                row = null;
+                rowEntry = e;
+            }
+            row = Outcome.worst(row, writeSubscription(e, spans, logs, now));
+        }
+        count(row);
+    }
+
+    /** What writing one record did, the strongest first. */
+    private enum Outcome {
+        INSERTED, UPDATED, UNCHANGED, REJECTED;
+
+        static Outcome worst(Outcome a, Outcome b) {
+            return a == null ? b : b == null ? a : a.ordinal() <= b.ordinal() ? a : b;
+        }
+    }
+
+    private void count(Outcome o) {
+        if (o == Outcome.INSERTED) {
+            inserted++;
+        } else if (o == Outcome.UPDATED) {
+            updated++;
+        } else if (o == Outcome.UNCHANGED) {
+            unchanged++;
+        }
+    }
+
+    private Outcome writeSubscription(SourcePage.Entry e, Map<String, List<Span>> spans, Map<String, java.util.TreeMap<Long, State>> logs,
+            long now) throws SQLException {
+        {
             Subscription s = state(e);
             SubscriptionChange change = e.record() instanceof SubscriptionChange c ? c : null;
             Long customerId = e.customer() == null ? null : resolve(e.customer());
             if (customerId == null) {
                 rejects.add(new String[] {e.raw(), e.customer() == null ? "no customer given" : "no customer " + e.customer() + " in the store"});
-                continue;
+                return Outcome.REJECTED;
             }
             String key = s.externalId();
             List<Span> before = spans.getOrDefault(key, List.of());
@@ -287,12 +323,19 @@ final class PageWriter {
                 State state = State.of(change.at().getEpochSecond(), customerId, s, change.atSource() ? "source" : "sync");
                 State there = log.get(state.at());
                 if (there != null && there.sameAs(state)) {
-                    unchanged++;
-                    continue;
+                    return Outcome.UNCHANGED;
                 }
                 putChange(key, state, log);
-            } else if (log.isEmpty()) {
-                putChange(key, State.of(s.startedAt().getEpochSecond(), customerId, s, null), log);
+            } else if (log.isEmpty() || log.ceilingKey(s.startedAt().getEpochSecond()) == null) {
+                // a state that began after everything recorded (or the first): kept from its own start
+                long start = s.startedAt().getEpochSecond();
+                Map.Entry<Long, State> prior = log.floorEntry(start);
+                if (prior != null && prior.getValue().sameRevenue(State.of(start, customerId, s, null))
+                        && java.util.Objects.equals(prior.getValue().endedAt(), s.endedAt() == null ? null : s.endedAt().getEpochSecond())
+                        && java.util.Objects.equals(prior.getValue().status(), s.status())) {
+                    return Outcome.UNCHANGED;
+                }
+                putChange(key, State.of(start, customerId, s, log.isEmpty() ? null : "source"), log);
             } else {
                 Map.Entry<Long, State> inForce = log.floorEntry(now);
                 State current = inForce == null ? log.lastEntry().getValue() : inForce.getValue();
@@ -302,8 +345,7 @@ final class PageWriter {
                     removeChange(key, current.at(), log);
                     putChange(key, current.at(s.startedAt().getEpochSecond()), log);
                 } else if (current.sameAs(seen.at(current.at()))) {
-                    unchanged++;
-                    continue;
+                    return Outcome.UNCHANGED;
                 } else if (current.sameRevenue(seen)) {
                     // the same revenue with another status or end: the state in force says so, from its own moment
                     putChange(key, new State(current.at(), customerId, s.plan(), s.status(), current.interval(), s.intervalCount(),
@@ -314,16 +356,11 @@ final class PageWriter {
             }
             List<Span> after = layOut(key, log);
             if (after.equals(before)) {
-                unchanged++;
-                continue;
+                return Outcome.UNCHANGED;
             }
             writeSpans(key, before, after);
             spans.put(key, after);
-            if (before.isEmpty()) {
-                inserted++;
-            } else {
-                updated++;
-            }
+            return before.isEmpty() ? Outcome.INSERTED : Outcome.UPDATED;
         }
     }
 

@@ -364,7 +364,7 @@ public class SyncEngine implements SyncService {
         String id = h.source.id();
         return new SourceStatus(id, h.source.kind(), h.source.settings(), h.source.interval(), h.running.isLocked(),
                 store.lastReport(id).orElse(null), store.rejectCount(id), store.cursor(id).orElse(null),
-                h.source.problem().orElse(null));
+                h.source.problem().orElse(null), h.source.notes());
     }
 
     @Override
