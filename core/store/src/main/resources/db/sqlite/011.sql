@@ -30,3 +30,7 @@ CREATE TABLE subscription_changes (
   received_ms       BIGINT  NOT NULL,
   PRIMARY KEY (source, subscription_key, at)
 );
+
+-- A customer deleted at its source is marked from the moment it went: its past stays, its
+-- subscriptions end there.
+ALTER TABLE customers ADD COLUMN deleted_at BIGINT;

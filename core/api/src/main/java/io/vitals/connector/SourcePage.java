@@ -113,6 +113,11 @@ public final class SourcePage {
         return add(c, customer, null, raw);
     }
 
+    /** A record deleted at the source: it stops counting from the deletion's moment; its past stays. */
+    public SourcePage deleted(Deletion d, String raw) {
+        return add(d, null, null, raw);
+    }
+
     /** A row that could not be mapped: kept in the rejects with this reason, never dropped. */
     public SourcePage reject(String raw, String reason) {
         rejections.add(new Rejection(raw, reason));

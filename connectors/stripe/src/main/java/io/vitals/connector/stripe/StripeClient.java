@@ -72,6 +72,69 @@ final class StripeClient implements StripeMapping.Lookup {
         return known.orElse(null);
     }
 
+    /** The event types a sync follows. */
+    static final List<String> EVENT_TYPES = List.of("customer.created", "customer.updated", "customer.deleted",
+            "customer.discount.created", "customer.discount.updated", "customer.discount.deleted",
+            "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
+            "customer.subscription.paused", "customer.subscription.resumed",
+            "invoice.created", "invoice.finalized", "invoice.paid", "invoice.updated", "invoice.voided", "invoice.marked_uncollectible");
+
+    /** The id of Stripe's newest event of the followed types, or null when it has none. */
+    String newestEvent() throws SourceException, InterruptedException {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("limit", "1");
+        types(query);
+        JsonNode data;
+        try {
+            data = get("/v1/events", query).path("data");
+        } catch (SourceException e) {
+            if (e.status() == 403 || e.status() == 404) {
+                return null; // a restricted key without access to events: every list again at each sync, as before
+            }
+            throw e;
+        }
+        return data.isArray() && !data.isEmpty() ? StripeMapping.text(data.get(0), "id") : null;
+    }
+
+    /** The page of events right after {@code after} (newer), newest first, as Stripe lists them. */
+    JsonNode eventsAfter(String after) throws SourceException, InterruptedException {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("limit", String.valueOf(pageSize));
+        types(query);
+        query.put("ending_before", after);
+        return get("/v1/events", query);
+    }
+
+    private static void types(Map<String, String> query) {
+        for (int i = 0; i < EVENT_TYPES.size(); i++) {
+            query.put("types[" + i + "]", EVENT_TYPES.get(i));
+        }
+    }
+
+    @Override
+    public List<JsonNode> subscriptionsOf(String customer) throws SourceException, InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
+        String after = null;
+        while (true) {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("customer", customer);
+            query.put("limit", "100");
+            query.put("status", "all");
+            query.put("expand[0]", "data.discounts");
+            query.put("expand[1]", "data.items.data.discounts");
+            if (after != null) {
+                query.put("starting_after", after);
+            }
+            JsonNode answer = get("/v1/subscriptions", query);
+            JsonNode data = answer.path("data");
+            data.forEach(out::add);
+            if (!answer.path("has_more").asBoolean(false) || data.isEmpty()) {
+                return out;
+            }
+            after = StripeMapping.text(data.get(data.size() - 1), "id");
+        }
+    }
+
     @Override
     public JsonNode customer(String id) throws SourceException, InterruptedException {
         try {

@@ -11,11 +11,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Where a pass over the Stripe lists stands, as the JSON the engine keeps between syncs:
  * {@code {"list":"subscriptions","after":"sub_123"}} (the next page of subscriptions starts after
  * sub_123), {@code {"list":"invoices"}} (the invoices from their first page), or
- * {@code {"list":"done"}} (the pass read every list; the next sync starts a new pass).
+ * {@code {"list":"done"}} (the pass read every list; the next sync starts a new pass). {@code "events"} names the
+ * newest event Stripe had when the pass began, or the newest one followed since: a sync after a complete
+ * pass follows the events from there instead of reading every list again.
  */
-record StripeCursor(String list, String after) {
+record StripeCursor(String list, String after, String events) {
 
     static final String DONE = "done";
+
+    StripeCursor(String list, String after) {
+        this(list, after, null);
+    }
 
     static StripeCursor start(String list) {
         return new StripeCursor(list, null);
@@ -23,6 +29,11 @@ record StripeCursor(String list, String after) {
 
     static StripeCursor done() {
         return new StripeCursor(DONE, null);
+    }
+
+    /** The same place, remembering the newest event at the start of its pass (where events are followed from). */
+    StripeCursor withEvents(String eventId) {
+        return new StripeCursor(list, after, eventId);
     }
 
     boolean isDone() {
@@ -42,11 +53,16 @@ record StripeCursor(String list, String after) {
         try {
             JsonNode node = json.readTree(stored.get());
             String list = node.path("list").asText("");
+            JsonNode events = node.path("events");
+            String marker = events.isTextual() && !events.asText().isBlank() ? events.asText() : null;
+            if (DONE.equals(list)) {
+                return new StripeCursor(DONE, null, marker);
+            }
             if (!lists.contains(list)) {
                 return fresh;
             }
             JsonNode after = node.path("after");
-            return new StripeCursor(list, after.isTextual() && !after.asText().isBlank() ? after.asText() : null);
+            return new StripeCursor(list, after.isTextual() && !after.asText().isBlank() ? after.asText() : null, marker);
         } catch (Exception e) {
             return fresh;
         }
@@ -57,6 +73,9 @@ record StripeCursor(String list, String after) {
         node.put("list", list);
         if (after != null) {
             node.put("after", after);
+        }
+        if (events != null) {
+            node.put("events", events);
         }
         return node.toString();
     }

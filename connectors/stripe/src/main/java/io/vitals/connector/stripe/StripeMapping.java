@@ -37,6 +37,9 @@ final class StripeMapping {
         /** The coupon with this id, or null when Stripe has none. */
         JsonNode coupon(String id) throws SourceException, InterruptedException;
 
+        /** Every subscription of a customer (every status), when its discount changed. */
+        List<JsonNode> subscriptionsOf(String customer) throws SourceException, InterruptedException;
+
         /** The subscription's items after {@code afterItemId}, when its embedded list was cut short. */
         List<JsonNode> itemsAfter(String subscriptionId, String afterItemId) throws SourceException, InterruptedException;
     }
@@ -124,7 +127,7 @@ final class StripeMapping {
             if (id == null) {
                 throw new Unmappable("subscription without an id");
             }
-            List<Subscription> states = states(s, id, "subscription " + id);
+            List<Subscription> states = states(s, id, "subscription " + id, clock.instant().getEpochSecond());
             CustomerKey customer = CustomerKey.of(source, idOf(s.get("customer")));
             for (int i = 0; i < states.size(); i++) {
                 Subscription state = states.get(i);
@@ -155,7 +158,7 @@ final class StripeMapping {
      * date ahead, a coupon that will run out) is not counted until it happens; a sync after that moment
      * sees the new state and records it from its own moment (a trial's end, the end Stripe gives).
      */
-    private List<Subscription> states(JsonNode s, String id, String what)
+    private List<Subscription> states(JsonNode s, String id, String what, long now)
             throws Unmappable, SourceException, InterruptedException {
         String customer = idOf(s.get("customer"));
         if (customer == null) {
@@ -182,7 +185,6 @@ final class StripeMapping {
         }
 
         long started = required(s, "start_date", what, seconds(s, "created", what));
-        long now = clock.instant().getEpochSecond();
         Long scheduled = end(s, status, items, what);
         Long ended = scheduled != null && scheduled <= now ? scheduled : null; // a scheduled end has not happened yet
         long at = ended != null ? ended - 1 : now; // discounts are weighed now, or at the last moment of an ended subscription
@@ -462,6 +464,86 @@ final class StripeMapping {
             throw new Unmappable(what + ": discount " + text(discount, "id") + " has no coupon");
         }
         return coupon;
+    }
+
+    // ---- events
+
+    /**
+     * One of Stripe's events, at its own moment: a subscription's state from when the event happened (a
+     * trial's end from the trial's end, a new subscription from its start), a customer deleted from then,
+     * a customer discount that came or went re-weighing that customer's subscriptions from then.
+     */
+    void event(JsonNode e, SourcePage page) throws SourceException, InterruptedException {
+        String raw = e.toString();
+        String type = text(e, "type");
+        JsonNode object = e.path("data").path("object");
+        Long created;
+        try {
+            created = seconds(e, "created", "event " + text(e, "id"));
+        } catch (Unmappable u) {
+            page.reject(raw, u.getMessage());
+            return;
+        }
+        if (type == null || created == null || !object.isObject()) {
+            page.reject(raw, "event " + text(e, "id") + " has no type, time or object");
+            return;
+        }
+        switch (type) {
+            case "customer.created", "customer.updated" -> customer(object, page);
+            case "customer.deleted" -> {
+                customerDiscounts.remove(text(object, "id"));
+                page.deleted(new io.vitals.connector.Deletion("customers", text(object, "id"), Instant.ofEpochSecond(created)), raw);
+            }
+            case "customer.discount.created", "customer.discount.updated", "customer.discount.deleted" -> {
+                String customer = idOf(object.get("customer"));
+                if (customer == null) {
+                    page.reject(raw, "event " + text(e, "id") + ": the discount names no customer");
+                    return;
+                }
+                customerDiscounts.put(customer, type.endsWith("deleted") ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : object);
+                for (JsonNode sub : lookup.subscriptionsOf(customer)) {
+                    subscriptionAt(sub, page, created, false, sub.toString());
+                }
+            }
+            case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
+                    "customer.subscription.paused", "customer.subscription.resumed" -> {
+                JsonNode previous = e.path("data").path("previous_attributes");
+                boolean trialEnded = "trialing".equals(text(previous, "status"));
+                subscriptionAt(object, page, created, type.endsWith(".created") || trialEnded, raw);
+            }
+            default -> {
+                if (type.startsWith("invoice.")) {
+                    invoice(object, page);
+                }
+                // other events change nothing Vitals keeps
+            }
+        }
+    }
+
+    /**
+     * A subscription's states as of {@code at}: earlier ones (a trial) from their own moments, the last from
+     * its own start when {@code fromItsStart} (it is new, or its trial just ended), else from {@code at}.
+     */
+    private void subscriptionAt(JsonNode s, SourcePage page, long at, boolean fromItsStart, String raw)
+            throws SourceException, InterruptedException {
+        String id = text(s, "id");
+        try {
+            if (id == null) {
+                throw new Unmappable("subscription without an id");
+            }
+            List<Subscription> states = states(s, id, "subscription " + id, at); // what had happened by the event
+            CustomerKey customer = CustomerKey.of(source, idOf(s.get("customer")));
+            for (int i = 0; i < states.size(); i++) {
+                Subscription state = states.get(i);
+                boolean last = i == states.size() - 1;
+                long moment = !last || fromItsStart ? state.startedAt().getEpochSecond() : Math.max(at, state.startedAt().getEpochSecond());
+                page.subscriptionChange(new SubscriptionChange(state, Instant.ofEpochSecond(moment), true), customer, raw);
+            }
+        } catch (Unmappable u) {
+            page.reject(raw, u.getMessage());
+        } catch (IllegalArgumentException | ArithmeticException u) {
+            page.reject(raw, "subscription " + id + ": " + u.getMessage());
+        }
     }
 
     // ---- invoices

@@ -72,6 +72,12 @@ public class StripeSource implements Source {
                 + " invoices. A pass always reads them in that order.")
         String objects() default "customers,subscriptions,invoices";
 
+        @AttributeDefinition(name = "Follow events", description = "After a complete pass over the lists, follow Stripe's"
+                + " events (/v1/events: subscriptions created, updated and deleted, customers and their discounts deleted,"
+                + " invoices) at their own moments; false, or when the events are older than Stripe keeps (30 days):"
+                + " every list again, each change dated when the sync saw it.")
+        boolean followEvents() default true;
+
         @AttributeDefinition(name = "Interval", description = "Seconds between syncs on the source's own; 0 syncs only on demand.",
                 min = "0")
         long interval() default 0;
@@ -98,6 +104,7 @@ public class StripeSource implements Source {
     private final Duration interval;
     private final Duration timeout;
     private final String apiVersion;
+    private final boolean followEvents;
     private final Map<String, String> settings;
 
     private volatile SourceHttp.Sleeper sleeper;
@@ -132,6 +139,7 @@ public class StripeSource implements Source {
             throw new IllegalArgumentException("apiVersion must be a Stripe API version such as 2025-03-31.basil, or empty; got '" + version + "'");
         }
         this.apiVersion = version;
+        this.followEvents = config.followEvents();
 
         Map<String, String> s = new LinkedHashMap<>();
         s.put("id", id);
@@ -142,6 +150,7 @@ public class StripeSource implements Source {
         s.put("interval", String.valueOf(config.interval()));
         s.put("timeoutSeconds", String.valueOf(config.timeoutSeconds()));
         s.put("apiVersion", apiVersion);
+        s.put("followEvents", String.valueOf(followEvents));
         this.settings = Collections.unmodifiableMap(s);
     }
 
@@ -203,8 +212,17 @@ public class StripeSource implements Source {
     }
 
     private void read(SyncContext context, StripeClient client, StripeMapping mapping) throws Exception {
-
         StripeCursor at = StripeCursor.resume(context.cursor(), lists, JSON);
+        if (at.isDone()) {
+            if (followEvents && at.events() != null && follow(context, client, mapping, at.events())) {
+                return;
+            }
+            at = StripeCursor.start(lists.get(0)); // no events to follow (too old, or none then): every list again
+        }
+        String events = at.events();
+        if (at.list().equals(lists.get(0)) && at.after() == null && followEvents) {
+            events = client.newestEvent(); // a pass begins: what happens from now on is in the events after this one
+        }
         for (int l = lists.indexOf(at.list()); l < lists.size(); l++) {
             String list = lists.get(l);
             String after = list.equals(at.list()) ? at.after() : null;
@@ -241,11 +259,46 @@ public class StripeSource implements Source {
                 boolean more = answer.path("has_more").asBoolean(false) && last != null;
                 StripeCursor next = more ? new StripeCursor(list, last)
                         : l + 1 < lists.size() ? StripeCursor.start(lists.get(l + 1)) : StripeCursor.done();
-                context.commit(page.cursor(next.toJson(JSON)));
+                context.commit(page.cursor(next.withEvents(events).toJson(JSON)));
                 if (!more) {
                     break;
                 }
                 after = last;
+            }
+        }
+    }
+
+    /**
+     * Follows Stripe's events after {@code after}, oldest first, a committed page each; false when Stripe no
+     * longer has that event (it keeps 30 days of them), so that the caller reads every list again instead.
+     */
+    private boolean follow(SyncContext context, StripeClient client, StripeMapping mapping, String after) throws Exception {
+        String newest = after;
+        while (true) {
+            if (context.stopping()) {
+                return true;
+            }
+            JsonNode answer;
+            try {
+                answer = client.eventsAfter(newest);
+            } catch (SourceException e) {
+                if (e.status() == 400 || e.status() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+            JsonNode data = answer.path("data");
+            if (!data.isArray() || data.isEmpty()) {
+                return true;
+            }
+            SourcePage page = new SourcePage().read(data.size());
+            for (int i = data.size() - 1; i >= 0; i--) { // Stripe lists the newest first
+                mapping.event(data.get(i), page);
+            }
+            newest = StripeMapping.text(data.get(0), "id");
+            context.commit(page.cursor(StripeCursor.done().withEvents(newest).toJson(JSON)));
+            if (!answer.path("has_more").asBoolean(false)) {
+                return true;
             }
         }
     }

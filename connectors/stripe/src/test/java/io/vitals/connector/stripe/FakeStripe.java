@@ -60,7 +60,7 @@ final class FakeStripe implements AutoCloseable {
 
     FakeStripe(String key) throws IOException {
         this.key = key;
-        for (String list : List.of("customers", "subscriptions", "invoices")) {
+        for (String list : List.of("customers", "subscriptions", "invoices", "events")) {
             lists.put(list, Collections.synchronizedList(new ArrayList<>()));
         }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -91,6 +91,19 @@ final class FakeStripe implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no " + object.path("id").asText() + " in " + list);
+    }
+
+    /** An event, newest of all: Stripe lists events newest first. */
+    FakeStripe event(String id, String type, long created, ObjectNode object, ObjectNode previous) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("id", id).put("object", "event").put("type", type).put("created", created).put("api_version", "2025-03-31.basil");
+        ObjectNode data = e.putObject("data");
+        data.set("object", object);
+        if (previous != null) {
+            data.set("previous_attributes", previous);
+        }
+        lists.get("events").add(0, e);
+        return this;
     }
 
     void remove(String list, String id) {
@@ -177,6 +190,16 @@ final class FakeStripe implements AutoCloseable {
             if (name.equals("subscriptions") && !"all".equals(query.get("status"))) {
                 visible.removeIf(s -> s.path("status").asText().equals("canceled"));
             }
+            if (name.equals("subscriptions") && query.containsKey("customer")) {
+                visible.removeIf(s -> !s.path("customer").asText().equals(query.get("customer")));
+            }
+            if (name.equals("events")) {
+                // newest first, as Stripe lists them; types[n] filters
+                List<String> types = query.entrySet().stream().filter(q -> q.getKey().startsWith("types[")).map(Map.Entry::getValue).toList();
+                if (!types.isEmpty()) {
+                    visible.removeIf(ev -> !types.contains(ev.path("type").asText()));
+                }
+            }
             list(exchange, path, name.substring(0, name.length() - 1), visible, query);
         }
     }
@@ -195,6 +218,29 @@ final class FakeStripe implements AutoCloseable {
                         "Invalid limit: must be between 1 and 100");
                 return;
             }
+        }
+        String before = query.get("ending_before");
+        if (before != null) {
+            // the objects just before this one in the list (newer, for events), still in the list's order
+            int at = -1;
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).path("id").asText().equals(before)) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                error(exchange, 400, "invalid_request_error", "resource_missing", "ending_before", "No such " + what + ": '" + before + "'");
+                return;
+            }
+            int start = Math.max(0, at - limit);
+            ObjectNode page = JSON.createObjectNode();
+            page.put("object", "list");
+            ArrayNode data = page.putArray("data");
+            all.subList(start, at).forEach(data::add);
+            page.put("has_more", start > 0);
+            page.put("url", path);
+            send(exchange, 200, page);
+            return;
         }
         int from = 0;
         String after = query.get("starting_after");

@@ -36,7 +36,8 @@ class StripeConfigTest {
         assertEquals("stripe", s.kind());
         assertEquals(Duration.ZERO, s.interval());
         assertEquals(Map.of("id", "billing", "apiKey", "env:STRIPE_API_KEY", "baseUrl", "https://api.stripe.com", "pageSize", "100",
-                "objects", "customers,subscriptions,invoices", "interval", "0", "timeoutSeconds", "30", "apiVersion", ""), s.settings());
+                "objects", "customers,subscriptions,invoices", "interval", "0", "timeoutSeconds", "30", "apiVersion", "",
+                "followEvents", "true"), s.settings());
     }
 
     @Test
@@ -47,7 +48,7 @@ class StripeConfigTest {
         assertEquals(Duration.ofHours(1), s.interval());
         assertEquals(Map.of("id", "payments", "apiKey", "env:STRIPE_API_KEY", "baseUrl", "https://stripe-proxy.example.com/api",
                 "pageSize", "25", "objects", "customers,subscriptions", "interval", "3600", "timeoutSeconds", "10",
-                "apiVersion", "2025-03-31.basil"), s.settings());
+                "apiVersion", "2025-03-31.basil", "followEvents", "true"), s.settings());
     }
 
     @Test

@@ -31,8 +31,13 @@ class StripeMoneyTest {
         assertEquals("{\"list\":\"done\"}", StripeCursor.done().toJson(json));
         assertEquals(new StripeCursor("invoices", "in_3"), StripeCursor.resume(Optional.of("{\"list\":\"invoices\",\"after\":\"in_3\"}"), lists, json));
         assertEquals(new StripeCursor("invoices", null), StripeCursor.resume(Optional.of("{\"list\":\"invoices\"}"), lists, json));
-        // a finished pass, no cursor, a cursor of another shape, or a list no longer read: a new pass
-        for (String stored : new String[] {"{\"list\":\"done\"}", "", "42", "not json", "{\"list\":\"charges\"}"}) {
+        // a finished pass is kept as done, with the event to follow from when there is one
+        assertEquals(StripeCursor.done(), StripeCursor.resume(Optional.of("{\"list\":\"done\"}"), lists, json));
+        assertEquals(StripeCursor.done().withEvents("evt_7"), StripeCursor.resume(Optional.of("{\"list\":\"done\",\"events\":\"evt_7\"}"), lists, json));
+        assertEquals("{\"list\":\"customers\",\"after\":\"cus_2\",\"events\":\"evt_7\"}",
+                new StripeCursor("customers", "cus_2").withEvents("evt_7").toJson(json));
+        // no cursor, a cursor of another shape, or a list no longer read: a new pass
+        for (String stored : new String[] {"", "42", "not json", "{\"list\":\"charges\"}"}) {
             assertEquals(new StripeCursor("customers", null), StripeCursor.resume(Optional.of(stored), lists, json), stored);
         }
         assertEquals(new StripeCursor("customers", null), StripeCursor.resume(Optional.empty(), lists, json));

@@ -70,6 +70,7 @@ class StripeSecretTest {
         expected.put("interval", "0");
         expected.put("timeoutSeconds", "30");
         expected.put("apiVersion", "");
+        expected.put("followEvents", "true");
         assertEquals(expected, source.settings());
         assertEquals(expected.keySet().stream().toList(), source.settings().keySet().stream().toList());
         assertNoKey("settings", source.settings().toString());
@@ -93,7 +94,7 @@ class StripeSecretTest {
         fake.echoKeyOnAuthFailure = true;
         SyncReport refused = harness.sync(StripeData.source(fake, dir, 10));
         assertEquals(SyncReport.Outcome.FAILED, refused.outcome());
-        assertEquals("HTTP 401 from " + fake.url() + "/v1/customers: Invalid API Key provided: <apiKey>", refused.message());
+        assertEquals("HTTP 401 from " + fake.url() + "/v1/events: Invalid API Key provided: <apiKey>", refused.message());
         assertNoKey("report", refused.message());
 
         // the exception itself, stack trace and all

@@ -36,6 +36,10 @@ class StripeSourceTest {
 
     static final String KEY = "sk_test_51VitalsSecretKey0123456789abcdefXYZ";
 
+    /** A pass begins by asking for the newest event: the events after it are what the next sync follows. */
+    static final String NEWEST_EVENT = "/v1/events?limit=1" + java.util.stream.IntStream.range(0, StripeClient.EVENT_TYPES.size())
+            .mapToObj(i -> "&types[" + i + "]=" + StripeClient.EVENT_TYPES.get(i)).collect(java.util.stream.Collectors.joining());
+
     @TempDir
     Path dir;
     FakeStripe fake;
@@ -122,7 +126,7 @@ class StripeSourceTest {
         assertEquals(new PageCounts(8, 7, 0, 0, 1), report.counts());
         // one commit per API page: customers 3 + 3 + 2 (the deleted one in the last), an empty page of each other list
         assertEquals(List.of(3L, 3L, 2L, 0L, 0L), pages.stream().map(PageCounts::read).toList());
-        assertEquals(List.of("/v1/customers?limit=3", "/v1/customers?limit=3&starting_after=cus_3",
+        assertEquals(List.of(NEWEST_EVENT, "/v1/customers?limit=3", "/v1/customers?limit=3&starting_after=cus_3",
                 "/v1/customers?limit=3&starting_after=cus_6", "/v1/subscriptions?limit=3&status=all&expand[0]=data.discounts&expand[1]=data.items.data.discounts",
                 "/v1/invoices?limit=3"), fake.requests);
         assertEquals(7, harness.count("customers"));
@@ -159,7 +163,7 @@ class StripeSourceTest {
         assertEquals(CLEAN_AGAIN, second.counts());
         assertEquals(after, tables());
         // a new pass from the first page of customers, two pages of each list
-        assertEquals(List.of("/v1/customers?limit=2", "/v1/customers?limit=2&starting_after=cus_b",
+        assertEquals(List.of(NEWEST_EVENT, "/v1/customers?limit=2", "/v1/customers?limit=2&starting_after=cus_b",
                 "/v1/subscriptions?limit=2&status=all&expand[0]=data.discounts&expand[1]=data.items.data.discounts",
                 "/v1/subscriptions?limit=2&status=all&expand[0]=data.discounts&expand[1]=data.items.data.discounts&starting_after=sub_b",
                 "/v1/invoices?limit=2", "/v1/invoices?limit=2&starting_after=in_2"), fake.requests);
@@ -304,7 +308,7 @@ class StripeSourceTest {
                 "baseUrl", fake.url(), "objects", "invoices, customers")), dir);
         SyncReport report = harness.sync(customersOnly);
         // customers before invoices whatever the order configured
-        assertEquals(List.of("/v1/customers?limit=100", "/v1/invoices?limit=100"), fake.requests);
+        assertEquals(List.of(NEWEST_EVENT, "/v1/customers?limit=100", "/v1/invoices?limit=100"), fake.requests);
         assertEquals(new PageCounts(7, 7, 0, 0, 0), report.counts());
         // in_1 and in_2 name subscriptions this source did not read: kept without the link
         assertEquals(0L, ((Number) harness.value("SELECT count(*) FROM invoices WHERE subscription_id IS NOT NULL")).longValue());

@@ -89,9 +89,11 @@ final class PageWriter {
         findCustomers(page.entries());
         writeSubscriptions(page.entries().stream().filter(e -> e.record() instanceof Subscription
                 || e.record() instanceof SubscriptionChange).toList());
+        writeDeletions(page.entries().stream().filter(e -> e.record() instanceof io.vitals.connector.Deletion).toList());
         findSubscriptions(page.entries());
         for (SourcePage.Entry entry : page.entries()) {
-            if (entry.record() instanceof Customer || entry.record() instanceof Subscription || entry.record() instanceof SubscriptionChange) {
+            if (entry.record() instanceof Customer || entry.record() instanceof Subscription || entry.record() instanceof SubscriptionChange
+                    || entry.record() instanceof io.vitals.connector.Deletion) {
                 continue;
             }
             Row row = row(entry);
@@ -362,6 +364,91 @@ final class PageWriter {
             spans.put(key, after);
             return before.isEmpty() ? Outcome.INSERTED : Outcome.UPDATED;
         }
+    }
+
+    // ---- deletions
+
+    /**
+     * Records deleted at the source: a subscription's log gets its end at the moment it went; a customer is
+     * marked deleted from then (the earliest moment wins) and each of its subscriptions of this source ends
+     * there. What they counted before stays.
+     */
+    private void writeDeletions(List<SourcePage.Entry> entries) throws SQLException {
+        for (SourcePage.Entry e : entries) {
+            io.vitals.connector.Deletion d = (io.vitals.connector.Deletion) e.record();
+            long at = d.at().getEpochSecond();
+            List<String> subscriptions = new ArrayList<>();
+            if (d.entity().equals("customers")) {
+                PreparedStatement ps = statement("UPDATE customers SET deleted_at = ? WHERE source = ? AND external_id = ?"
+                        + " AND (deleted_at IS NULL OR deleted_at > ?)");
+                ps.setLong(1, at);
+                ps.setString(2, source);
+                ps.setString(3, d.externalId());
+                ps.setLong(4, at);
+                boolean marked = ps.executeUpdate() > 0;
+                PreparedStatement subs = statement("SELECT DISTINCT s.subscription_key FROM subscriptions s JOIN customers c ON c.id = s.customer_id"
+                        + " WHERE s.source = ? AND c.source = ? AND c.external_id = ?");
+                subs.setString(1, source);
+                subs.setString(2, source);
+                subs.setString(3, d.externalId());
+                try (ResultSet rs = subs.executeQuery()) {
+                    while (rs.next()) {
+                        subscriptions.add(rs.getString(1));
+                    }
+                }
+                long ended = endAll(subscriptions, at);
+                if (marked || ended > 0) {
+                    updated++;
+                } else {
+                    unchanged++;
+                }
+            } else {
+                subscriptions.add(d.externalId());
+                if (endAll(subscriptions, at) > 0) {
+                    updated++;
+                } else {
+                    unchanged++;
+                }
+            }
+        }
+    }
+
+    /** Ends each subscription at the moment, unless it ended before: its state in force then, with that end. */
+    private long endAll(List<String> keys, long at) throws SQLException {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        Set<String> set = new LinkedHashSet<>(keys);
+        Map<String, List<Span>> spans = spansOf(set);
+        Map<String, java.util.TreeMap<Long, State>> logs = logsOf(set);
+        long ended = 0;
+        for (String key : set) {
+            List<Span> before = spans.getOrDefault(key, List.of());
+            java.util.TreeMap<Long, State> log = logs.computeIfAbsent(key, k -> new java.util.TreeMap<>());
+            if (log.isEmpty() && !before.isEmpty()) {
+                seed(key, before, log);
+            }
+            Map.Entry<Long, State> inForce = log.floorEntry(at);
+            if (inForce == null) {
+                continue; // deleted before it began: nothing of it counted
+            }
+            State s = inForce.getValue();
+            if (s.endedAt() != null && s.endedAt() <= at) {
+                continue;
+            }
+            // the end is the state in force's own, from its moment; later states (there should be none) go
+            for (Long later : new ArrayList<>(log.tailMap(at, false).keySet())) {
+                removeChange(key, later, log);
+            }
+            putChange(key, new State(s.at(), s.customerId(), s.plan(), "deleted", s.interval(), s.intervalCount(), s.quantity(), s.amount(),
+                    s.currency(), s.mrr(), at, s.changedBy()), log);
+            List<Span> after = layOut(key, log);
+            if (!after.equals(before)) {
+                writeSpans(key, before, after);
+                ended++;
+            }
+        }
+        return ended;
     }
 
     private static Subscription state(SourcePage.Entry e) {

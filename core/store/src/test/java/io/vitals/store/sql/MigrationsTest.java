@@ -47,6 +47,7 @@ class MigrationsTest {
                 st.execute("DROP INDEX subscriptions_by_key");
                 st.execute("ALTER TABLE subscriptions DROP COLUMN changed_by");
                 st.execute("DROP TABLE subscription_changes");
+                st.execute("ALTER TABLE customers DROP COLUMN deleted_at");
                 st.execute("ALTER TABLE subscriptions DROP COLUMN subscription_key");
                 st.execute("INSERT INTO subscriptions (source, external_id, customer_id, billing_interval, interval_count, quantity,"
                         + " amount_cents, currency, mrr_cents, started_at) VALUES ('billing', 'sub_1', 1, 'month', 1, 1, 2000, 'USD', 2000, 0)");
