@@ -135,6 +135,73 @@ final class StripeClient implements StripeMapping.Lookup {
         }
     }
 
+    private final Map<String, Optional<JsonNode>> prices = new HashMap<>();
+
+    @Override
+    public JsonNode price(String id) throws SourceException, InterruptedException {
+        Optional<JsonNode> known = prices.get(id);
+        if (known == null) {
+            try {
+                known = Optional.of(get("/v1/prices/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"), Map.of()));
+            } catch (SourceException e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+                known = Optional.empty();
+            }
+            prices.put(id, known);
+        }
+        return known.orElse(null);
+    }
+
+    @Override
+    public List<JsonNode> invoicesOf(String subscription) throws SourceException, InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
+        String after = null;
+        while (true) {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("subscription", subscription);
+            query.put("limit", "100");
+            if (after != null) {
+                query.put("starting_after", after);
+            }
+            JsonNode answer = get("/v1/invoices", query);
+            JsonNode data = answer.path("data");
+            for (JsonNode invoice : data) {
+                JsonNode lines = invoice.path("lines");
+                if (lines.path("has_more").asBoolean(false) && invoice.isObject()) {
+                    // the embedded lines stop after ten: the rest from the invoice's own list
+                    List<JsonNode> all = new ArrayList<>();
+                    lines.path("data").forEach(all::add);
+                    String lastLine = all.isEmpty() ? null : StripeMapping.text(all.get(all.size() - 1), "id");
+                    while (lastLine != null) {
+                        Map<String, String> q = new LinkedHashMap<>();
+                        q.put("limit", "100");
+                        q.put("starting_after", lastLine);
+                        JsonNode more = get("/v1/invoices/" + StripeMapping.text(invoice, "id") + "/lines", q);
+                        more.path("data").forEach(all::add);
+                        lastLine = more.path("has_more").asBoolean(false) && more.path("data").size() > 0
+                                ? StripeMapping.text(more.path("data").get(more.path("data").size() - 1), "id") : null;
+                    }
+                    com.fasterxml.jackson.databind.node.ObjectNode whole = ((com.fasterxml.jackson.databind.node.ObjectNode) invoice).deepCopy();
+                    com.fasterxml.jackson.databind.node.ObjectNode l = whole.putObject("lines");
+                    l.putArray("data").addAll(all);
+                    l.put("has_more", false);
+                    out.add(whole);
+                } else {
+                    out.add(invoice);
+                }
+            }
+            if (!answer.path("has_more").asBoolean(false) || data.isEmpty()) {
+                break;
+            }
+            after = StripeMapping.text(data.get(data.size() - 1), "id");
+        }
+        // Stripe lists the newest first; history is read from the oldest
+        out.sort(java.util.Comparator.comparingLong(i -> i.path("created").asLong()));
+        return out;
+    }
+
     @Override
     public JsonNode customer(String id) throws SourceException, InterruptedException {
         try {

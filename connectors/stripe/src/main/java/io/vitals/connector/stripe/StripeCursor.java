@@ -15,12 +15,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * newest event Stripe had when the pass began, or the newest one followed since: a sync after a complete
  * pass follows the events from there instead of reading every list again.
  */
-record StripeCursor(String list, String after, String events) {
+record StripeCursor(String list, String after, String events, boolean history) {
 
     static final String DONE = "done";
 
     StripeCursor(String list, String after) {
-        this(list, after, null);
+        this(list, after, null, false);
+    }
+
+    StripeCursor(String list, String after, String events) {
+        this(list, after, events, false);
+    }
+
+    /** The same place in a pass that also rebuilds each subscription's past from its invoices (the first pass). */
+    StripeCursor withHistory(boolean rebuild) {
+        return new StripeCursor(list, after, events, rebuild);
     }
 
     static StripeCursor start(String list) {
@@ -33,7 +42,7 @@ record StripeCursor(String list, String after, String events) {
 
     /** The same place, remembering the newest event at the start of its pass (where events are followed from). */
     StripeCursor withEvents(String eventId) {
-        return new StripeCursor(list, after, eventId);
+        return new StripeCursor(list, after, eventId, history);
     }
 
     boolean isDone() {
@@ -62,7 +71,8 @@ record StripeCursor(String list, String after, String events) {
                 return fresh;
             }
             JsonNode after = node.path("after");
-            return new StripeCursor(list, after.isTextual() && !after.asText().isBlank() ? after.asText() : null, marker);
+            return new StripeCursor(list, after.isTextual() && !after.asText().isBlank() ? after.asText() : null, marker,
+                    node.path("history").asBoolean(false));
         } catch (Exception e) {
             return fresh;
         }
@@ -76,6 +86,9 @@ record StripeCursor(String list, String after, String events) {
         }
         if (events != null) {
             node.put("events", events);
+        }
+        if (history) {
+            node.put("history", true);
         }
         return node.toString();
     }

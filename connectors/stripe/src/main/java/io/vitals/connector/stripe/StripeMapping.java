@@ -37,6 +37,12 @@ final class StripeMapping {
         /** The coupon with this id, or null when Stripe has none. */
         JsonNode coupon(String id) throws SourceException, InterruptedException;
 
+        /** A price by id (an invoice line of newer API versions names its price only), or null. */
+        JsonNode price(String id) throws SourceException, InterruptedException;
+
+        /** A subscription's invoices (not drafts), oldest first, each with every line. */
+        List<JsonNode> invoicesOf(String subscription) throws SourceException, InterruptedException;
+
         /** Every subscription of a customer (every status), when its discount changed. */
         List<JsonNode> subscriptionsOf(String customer) throws SourceException, InterruptedException;
 
@@ -464,6 +470,234 @@ final class StripeMapping {
             throw new Unmappable(what + ": discount " + text(discount, "id") + " has no coupon");
         }
         return coupon;
+    }
+
+    // ---- history from invoices
+
+    /** One item of a subscription as an invoice line shows it: its price, quantity and what one interval charges. */
+    private record Billed(BillingInterval interval, int count, long cents, int quantity, String name) {
+    }
+
+    /**
+     * A subscription's past as its invoices tell it, as ChartMogul rebuilds it: each invoice for a period
+     * (its creation, each cycle) says what every item charged for that period, from the period's start; a
+     * proration line says an item changed at its own start (the moment of the change), the line for the
+     * time left at the new price giving the new price and quantity. Each state whose revenue differs from
+     * the one before is a change from its moment; the subscription as it is now is compared afterwards.
+     */
+    void history(JsonNode s, SourcePage page) throws SourceException, InterruptedException {
+        String id = text(s, "id");
+        String customer = idOf(s.get("customer"));
+        if (id == null || customer == null) {
+            return;
+        }
+        String raw = s.toString();
+        Map<String, Billed> items = new LinkedHashMap<>();
+        java.util.TreeMap<Long, Map<String, Billed>> states = new java.util.TreeMap<>();
+        String currency = text(s, "currency");
+        try {
+            for (JsonNode invoice : lookup.invoicesOf(id)) {
+                String status = text(invoice, "status");
+                if (status == null || status.equals("draft") || status.equals("void")) {
+                    continue;
+                }
+                String what = "invoice " + text(invoice, "id") + " of subscription " + id;
+                String reason = text(invoice, "billing_reason");
+                boolean cycle = reason == null || reason.equals("subscription_create") || reason.equals("subscription_cycle")
+                        || reason.equals("subscription");
+                Map<String, Billed> charged = new LinkedHashMap<>();
+                Long periodStart = null;
+                List<JsonNode> prorations = new ArrayList<>();
+                for (JsonNode line : invoice.path("lines").path("data")) {
+                    if (!subscriptionLine(line)) {
+                        continue;
+                    }
+                    if (proration(line)) {
+                        prorations.add(line);
+                        continue;
+                    }
+                    Long start = seconds(line.path("period"), "start", what);
+                    Billed b = billed(line, currency, what);
+                    if (start == null || b == null) {
+                        continue;
+                    }
+                    periodStart = periodStart == null ? start : Math.min(periodStart, start);
+                    charged.merge(itemOf(line), b, (x, y) -> new Billed(x.interval(), x.count(), x.cents() + y.cents(),
+                            x.quantity() + y.quantity(), x.name()));
+                }
+                // a change mid-period: the line for the time left at the new price, from its own start
+                for (JsonNode line : prorations) {
+                    Long amount = number(line, "amount", what);
+                    Long start = seconds(line.path("period"), "start", what);
+                    if (amount == null || start == null) {
+                        continue;
+                    }
+                    Map<String, Billed> at = new LinkedHashMap<>(lastBefore(states, start, items));
+                    if (amount > 0) {
+                        Billed b = billedAtPrice(line, currency, what);
+                        if (b != null) {
+                            at.put(itemOf(line), b);
+                        }
+                    } else if (prorations.stream().noneMatch(p -> itemOf(p).equals(itemOf(line)) && positive(p))) {
+                        at.remove(itemOf(line)); // unused time of an item that has no new price: it went
+                    }
+                    states.put(start, at);
+                }
+                if (cycle && periodStart != null) {
+                    states.put(periodStart, charged);
+                } else if (periodStart != null) {
+                    Map<String, Billed> at = new LinkedHashMap<>(lastBefore(states, periodStart, items));
+                    at.putAll(charged);
+                    states.put(periodStart, at);
+                }
+            }
+        } catch (Unmappable e) {
+            page.reject(raw, e.getMessage());
+            return;
+        }
+        CustomerKey key = CustomerKey.of(source, customer);
+        Subscription before = null;
+        for (Map.Entry<Long, Map<String, Billed>> e : states.entrySet()) {
+            Subscription state = state(id, e.getValue(), currency, e.getKey());
+            if (before != null && before.mrrCents() == state.mrrCents() && before.amountCents() == state.amountCents()
+                    && before.quantity() == state.quantity() && java.util.Objects.equals(before.plan(), state.plan())) {
+                continue;
+            }
+            page.subscriptionChange(new SubscriptionChange(state, Instant.ofEpochSecond(e.getKey()), true), key, raw);
+            before = state;
+        }
+    }
+
+    private static boolean positive(JsonNode line) {
+        JsonNode a = line.get("amount");
+        return a != null && a.isNumber() && a.asLong() > 0;
+    }
+
+    private static Map<String, Billed> lastBefore(java.util.TreeMap<Long, Map<String, Billed>> states, long at, Map<String, Billed> none) {
+        Map.Entry<Long, Map<String, Billed>> e = states.floorEntry(at);
+        return e == null ? none : e.getValue();
+    }
+
+    private Subscription state(String id, Map<String, Billed> items, String currency, long at) {
+        BillingInterval interval = BillingInterval.MONTH;
+        int count = 1;
+        long amount = 0;
+        int quantity = 0;
+        Set<String> names = new LinkedHashSet<>();
+        if (!items.isEmpty()) {
+            Billed first = items.values().iterator().next();
+            boolean uniform = items.values().stream().allMatch(i -> i.interval() == first.interval() && i.count() == first.count());
+            interval = uniform ? first.interval() : BillingInterval.MONTH;
+            count = uniform ? first.count() : 1;
+            for (Billed b : items.values()) {
+                amount = Math.addExact(amount, uniform ? b.cents() : b.interval().monthlyCents(b.cents(), b.count(), 1));
+                quantity = Math.addExact(quantity, b.quantity());
+                if (b.name() != null) {
+                    names.add(b.name());
+                }
+            }
+        }
+        String code = StripeMoney.code(currency);
+        return new Subscription(0, source, id, 0, names.isEmpty() ? null : String.join(" + ", names), amount == 0 ? "trialing" : "active",
+                interval, count, quantity, amount, code, interval.monthlyCents(amount, count, 1), Instant.ofEpochSecond(at), null);
+    }
+
+    /** A line for a subscription's item (older versions: type subscription; 2025-03-31 on: a subscription item parent). */
+    private static boolean subscriptionLine(JsonNode line) {
+        return "subscription".equals(text(line, "type")) || "subscription_item_details".equals(text(line.path("parent"), "type"));
+    }
+
+    private static boolean proration(JsonNode line) {
+        return line.path("proration").asBoolean(false)
+                || line.path("parent").path("subscription_item_details").path("proration").asBoolean(false);
+    }
+
+    private static String itemOf(JsonNode line) {
+        String item = text(line, "subscription_item");
+        if (item == null) {
+            item = text(line.path("parent").path("subscription_item_details"), "subscription_item");
+        }
+        return item == null ? String.valueOf(text(line, "id")) : item;
+    }
+
+    /** The line's price as an object: on the line (older versions), else fetched by the id its pricing names. */
+    private JsonNode priceOf(JsonNode line) throws SourceException, InterruptedException {
+        JsonNode price = line.path("price");
+        if (price.isObject()) {
+            return price;
+        }
+        JsonNode plan = line.path("plan");
+        if (plan.isObject()) {
+            return plan;
+        }
+        JsonNode named = line.path("pricing").path("price_details").get("price");
+        String priceId = idOf(named);
+        if (named != null && named.isObject()) {
+            return named;
+        }
+        return priceId == null ? null : lookup.price(priceId);
+    }
+
+    /** What a line of a cycle charged for its item's interval: its amount less its discounts, at its price's interval. */
+    private Billed billed(JsonNode line, String currency, String what) throws Unmappable, SourceException, InterruptedException {
+        JsonNode price = priceOf(line);
+        if (price == null || metered(obj(price))) {
+            return null;
+        }
+        Long amount = number(line, "amount", what);
+        if (amount == null) {
+            return null;
+        }
+        long discounts = 0;
+        for (JsonNode d : line.path("discount_amounts")) {
+            Long a = number(d, "amount", what);
+            discounts += a == null ? 0 : a;
+        }
+        JsonNode recurring = price.path("recurring").isObject() ? price.path("recurring") : price;
+        Long quantity = number(line, "quantity", what);
+        return new Billed(interval(text(recurring, "interval"), what), count(recurring, what),
+                StripeMoney.cents(Math.max(0, amount - discounts), currency), quantity == null ? 1 : quantity.intValue(), name(price));
+    }
+
+    /** What an item charges for an interval at a proration line's price: unit amount times quantity. */
+    private Billed billedAtPrice(JsonNode line, String currency, String what) throws Unmappable, SourceException, InterruptedException {
+        JsonNode price = priceOf(line);
+        if (price == null || metered(obj(price))) {
+            return null;
+        }
+        Long unit = number(price, price.has("unit_amount") ? "unit_amount" : "amount", what);
+        Long quantity = number(line, "quantity", what);
+        if (unit == null) {
+            return null;
+        }
+        int q = quantity == null ? 1 : quantity.intValue();
+        JsonNode recurring = price.path("recurring").isObject() ? price.path("recurring") : price;
+        return new Billed(interval(text(recurring, "interval"), what), count(recurring, what), StripeMoney.cents(unit * q, currency), q, name(price));
+    }
+
+    /** A price as an item would carry it, for {@link #metered}. */
+    private static JsonNode obj(JsonNode price) {
+        com.fasterxml.jackson.databind.node.ObjectNode item = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        item.set("price", price);
+        return item;
+    }
+
+    private static BillingInterval interval(String text, String what) throws Unmappable {
+        if (text == null) {
+            throw new Unmappable(what + ": a line's price has no interval");
+        }
+        return switch (text) {
+            case "day" -> BillingInterval.DAY;
+            case "week" -> BillingInterval.WEEK;
+            case "month" -> BillingInterval.MONTH;
+            case "year" -> BillingInterval.YEAR;
+            default -> throw new Unmappable(what + ": unknown interval '" + text + "'");
+        };
+    }
+
+    private static int count(JsonNode recurring, String what) throws Unmappable {
+        Long c = number(recurring, "interval_count", what);
+        return c == null || c < 1 ? 1 : c.intValue();
     }
 
     // ---- events

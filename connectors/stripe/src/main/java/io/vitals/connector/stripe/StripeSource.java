@@ -78,6 +78,11 @@ public class StripeSource implements Source {
                 + " every list again, each change dated when the sync saw it.")
         boolean followEvents() default true;
 
+        @AttributeDefinition(name = "History from invoices", description = "On the first sync, rebuild each subscription's"
+                + " past from its invoices (each period's lines, prorations at their own moments), so that new, expansion,"
+                + " contraction and churn go back as far as the invoices do; one request per subscription.")
+        boolean historyFromInvoices() default true;
+
         @AttributeDefinition(name = "Interval", description = "Seconds between syncs on the source's own; 0 syncs only on demand.",
                 min = "0")
         long interval() default 0;
@@ -105,6 +110,7 @@ public class StripeSource implements Source {
     private final Duration timeout;
     private final String apiVersion;
     private final boolean followEvents;
+    private final boolean historyFromInvoices;
     private final Map<String, String> settings;
 
     private volatile SourceHttp.Sleeper sleeper;
@@ -140,6 +146,7 @@ public class StripeSource implements Source {
         }
         this.apiVersion = version;
         this.followEvents = config.followEvents();
+        this.historyFromInvoices = config.historyFromInvoices();
 
         Map<String, String> s = new LinkedHashMap<>();
         s.put("id", id);
@@ -151,6 +158,7 @@ public class StripeSource implements Source {
         s.put("timeoutSeconds", String.valueOf(config.timeoutSeconds()));
         s.put("apiVersion", apiVersion);
         s.put("followEvents", String.valueOf(followEvents));
+        s.put("historyFromInvoices", String.valueOf(historyFromInvoices));
         this.settings = Collections.unmodifiableMap(s);
     }
 
@@ -212,7 +220,11 @@ public class StripeSource implements Source {
     }
 
     private void read(SyncContext context, StripeClient client, StripeMapping mapping) throws Exception {
+        boolean first = context.cursor().isEmpty();
         StripeCursor at = StripeCursor.resume(context.cursor(), lists, JSON);
+        if (first && historyFromInvoices) {
+            at = at.withHistory(true); // the first pass rebuilds each subscription's past from its invoices
+        }
         if (at.isDone()) {
             if (followEvents && at.events() != null && follow(context, client, mapping, at.events())) {
                 return;
@@ -251,7 +263,12 @@ public class StripeSource implements Source {
                 for (JsonNode object : data) {
                     switch (list) {
                         case "customers" -> mapping.customer(object, page);
-                        case "subscriptions" -> mapping.subscription(object, page);
+                        case "subscriptions" -> {
+                            if (at.history()) {
+                                mapping.history(object, page);
+                            }
+                            mapping.subscription(object, page);
+                        }
                         default -> mapping.invoice(object, page);
                     }
                 }
@@ -259,7 +276,7 @@ public class StripeSource implements Source {
                 boolean more = answer.path("has_more").asBoolean(false) && last != null;
                 StripeCursor next = more ? new StripeCursor(list, last)
                         : l + 1 < lists.size() ? StripeCursor.start(lists.get(l + 1)) : StripeCursor.done();
-                context.commit(page.cursor(next.withEvents(events).toJson(JSON)));
+                context.commit(page.cursor(next.withEvents(events).withHistory(at.history() && !next.isDone()).toJson(JSON)));
                 if (!more) {
                     break;
                 }

@@ -50,6 +50,7 @@ final class FakeStripe implements AutoCloseable {
     private volatile String key;
     final Map<String, List<ObjectNode>> lists = new ConcurrentHashMap<>();
     final Map<String, ObjectNode> coupons = new ConcurrentHashMap<>();
+    final Map<String, ObjectNode> prices = new ConcurrentHashMap<>();
     /** Items of subscriptions beyond what the subscription object embeds, by subscription id. */
     final Map<String, List<ObjectNode>> subscriptionItems = new ConcurrentHashMap<>();
     /** Every request as "path?query" (decoded), in order. */
@@ -162,6 +163,16 @@ final class FakeStripe implements AutoCloseable {
                 }
                 return;
             }
+            if (path.startsWith("/v1/prices/")) {
+                String id = URLDecoder.decode(path.substring("/v1/prices/".length()), StandardCharsets.UTF_8);
+                ObjectNode price = prices.get(id);
+                if (price == null) {
+                    error(exchange, 404, "invalid_request_error", "resource_missing", "id", "No such price: '" + id + "'");
+                } else {
+                    send(exchange, 200, price);
+                }
+                return;
+            }
             if (path.startsWith("/v1/customers/")) {
                 String id = URLDecoder.decode(path.substring("/v1/customers/".length()), StandardCharsets.UTF_8);
                 ObjectNode customer = lists.get("customers").stream().filter(c -> c.path("id").asText().equals(id)).findFirst().orElse(null);
@@ -189,6 +200,10 @@ final class FakeStripe implements AutoCloseable {
             }
             if (name.equals("subscriptions") && !"all".equals(query.get("status"))) {
                 visible.removeIf(s -> s.path("status").asText().equals("canceled"));
+            }
+            if (name.equals("invoices") && query.containsKey("subscription")) {
+                visible.removeIf(i -> !query.get("subscription").equals(i.path("subscription").asText(
+                        i.path("parent").path("subscription_details").path("subscription").asText(""))));
             }
             if (name.equals("subscriptions") && query.containsKey("customer")) {
                 visible.removeIf(s -> !s.path("customer").asText().equals(query.get("customer")));

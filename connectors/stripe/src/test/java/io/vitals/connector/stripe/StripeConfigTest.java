@@ -37,7 +37,7 @@ class StripeConfigTest {
         assertEquals(Duration.ZERO, s.interval());
         assertEquals(Map.of("id", "billing", "apiKey", "env:STRIPE_API_KEY", "baseUrl", "https://api.stripe.com", "pageSize", "100",
                 "objects", "customers,subscriptions,invoices", "interval", "0", "timeoutSeconds", "30", "apiVersion", "",
-                "followEvents", "true"), s.settings());
+                "followEvents", "true", "historyFromInvoices", "true"), s.settings());
     }
 
     @Test
@@ -48,7 +48,7 @@ class StripeConfigTest {
         assertEquals(Duration.ofHours(1), s.interval());
         assertEquals(Map.of("id", "payments", "apiKey", "env:STRIPE_API_KEY", "baseUrl", "https://stripe-proxy.example.com/api",
                 "pageSize", "25", "objects", "customers,subscriptions", "interval", "3600", "timeoutSeconds", "10",
-                "apiVersion", "2025-03-31.basil", "followEvents", "true"), s.settings());
+                "apiVersion", "2025-03-31.basil", "followEvents", "true", "historyFromInvoices", "true"), s.settings());
     }
 
     @Test

@@ -71,6 +71,7 @@ class StripeSecretTest {
         expected.put("timeoutSeconds", "30");
         expected.put("apiVersion", "");
         expected.put("followEvents", "true");
+        expected.put("historyFromInvoices", "true");
         assertEquals(expected, source.settings());
         assertEquals(expected.keySet().stream().toList(), source.settings().keySet().stream().toList());
         assertNoKey("settings", source.settings().toString());

@@ -208,14 +208,16 @@ class StripeSourceTest {
         // committed: both pages of customers and the first of subscriptions (sub_a, and sub_b with its trial)
         assertEquals(new PageCounts(6, 6, 0, 0, 0), failed.counts());
         assertEquals(Map.of("customers", 4L, "subscriptions", 3L, "invoices", 0L, "customer_attributes", 0L), tables());
-        assertEquals(Optional.of("{\"list\":\"subscriptions\",\"after\":\"sub_b\"}"), cursor());
+        // the first pass, so it also rebuilds history from invoices (and says so in its cursor, to go on doing it)
+        assertEquals(Optional.of("{\"list\":\"subscriptions\",\"after\":\"sub_b\",\"history\":true}"), cursor());
 
         fake.requests.clear();
         SyncReport resumed = harness.sync(source(2));
         assertEquals(SyncReport.Outcome.COMPLETE, resumed.outcome(), resumed.message());
         // the rest only: the second page of subscriptions (2 objects, 2 spans) and the invoices (3)
         // customers not read in this sync are asked for their own discount (Stripe applies it when a subscription has none)
-        assertEquals(List.of(secondPage, "/v1/customers/cus_c", "/v1/customers/cus_d", "/v1/invoices?limit=2",
+        assertEquals(List.of(secondPage, "/v1/invoices?subscription=sub_c&limit=100", "/v1/customers/cus_c",
+                "/v1/invoices?subscription=sub_d&limit=100", "/v1/customers/cus_d", "/v1/invoices?limit=2",
                 "/v1/invoices?limit=2&starting_after=in_2"), fake.requests);
         assertEquals(new PageCounts(5, 5, 0, 0, 0), resumed.counts());
         assertEquals(Map.of("customers", 4L, "subscriptions", 5L, "invoices", 3L, "customer_attributes", 0L), tables());
@@ -242,10 +244,13 @@ class StripeSourceTest {
         // Stripe answers 400 for a starting_after it no longer knows: subscriptions again from their start
         assertEquals(List.of("/v1/subscriptions?limit=2&status=all&expand[0]=data.discounts&expand[1]=data.items.data.discounts&starting_after=sub_b",
                 "/v1/subscriptions?limit=2&status=all&expand[0]=data.discounts&expand[1]=data.items.data.discounts",
-                // customers not read in this sync are asked for their own discount (Stripe's: when a subscription has none)
-                "/v1/customers/cus_a", "/v1/customers/cus_c",
+                // still the first pass: each subscription's invoices for its history; customers not read in this sync
+                // are asked for their own discount (Stripe's: when a subscription has none)
+                "/v1/invoices?subscription=sub_a&limit=100", "/v1/customers/cus_a", "/v1/invoices?subscription=sub_c&limit=100",
+                "/v1/customers/cus_c",
                 "/v1/subscriptions?limit=2&status=all&expand[0]=data.discounts&expand[1]=data.items.data.discounts&starting_after=sub_c",
-                "/v1/customers/cus_d", "/v1/invoices?limit=2", "/v1/invoices?limit=2&starting_after=in_2"), fake.requests);
+                "/v1/invoices?subscription=sub_d&limit=100", "/v1/customers/cus_d", "/v1/invoices?limit=2",
+                "/v1/invoices?limit=2&starting_after=in_2"), fake.requests);
         // sub_a again (unchanged), sub_c and sub_d new, three invoices new
         assertEquals(new PageCounts(6, 5, 0, 1, 0), resumed.counts());
         assertEquals(5, harness.count("subscriptions"));
@@ -294,7 +299,7 @@ class StripeSourceTest {
         SyncReport stopped = harness.sync(source(2), (source, page, total) -> stop.set(true), stop::get);
         assertEquals(SyncReport.Outcome.STOPPED, stopped.outcome());
         assertEquals(new PageCounts(2, 2, 0, 0, 0), stopped.counts());
-        assertEquals(Optional.of("{\"list\":\"customers\",\"after\":\"cus_b\"}"), cursor());
+        assertEquals(Optional.of("{\"list\":\"customers\",\"after\":\"cus_b\",\"history\":true}"), cursor());
         SyncReport rest = harness.sync(source(2));
         assertEquals(new PageCounts(9, 9, 0, 0, 0), rest.counts());
         assertEquals(Map.of("customers", 4L, "subscriptions", 5L, "invoices", 3L, "customer_attributes", 0L), tables());
