@@ -247,6 +247,44 @@ public class DeployedBundles implements ArtifactInstaller, SynchronousBundleList
         }
     }
 
+    /**
+     * Says a bundle cannot be resolved once that is known: its folder's other jars all installed (the one it
+     * needs may be the next file of the same scan, later still on a busy machine) and the reason unchanged.
+     */
+    private void reportUnresolved(Bundle bundle, long id, String reason) {
+        watch.schedule(() -> {
+            if (bundle.getState() != Bundle.INSTALLED || !reason.equals(lastFailure.get(id))) {
+                return; // resolved meanwhile, or failing otherwise
+            }
+            if (!folderInstalled(bundle) || !startsRunning.isEmpty()) {
+                reportUnresolved(bundle, id, reason); // not known yet: look again
+                return;
+            }
+            if (reported.add(id + "\0" + reason)) {
+                log.error("{} {}; every other bundle keeps running", display(bundle), reason);
+            }
+        }, UNRESOLVED_GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Every jar in the bundle's folder is installed or refused: nothing more can come from this scan. */
+    private boolean folderInstalled(Bundle bundle) {
+        Path file = PlatformStatus.fileOf(bundle.getLocation());
+        if (file == null || file.getParent() == null) {
+            return true;
+        }
+        try (java.nio.file.DirectoryStream<Path> jars = Files.newDirectoryStream(file.getParent(), "*.jar")) {
+            for (Path jar : jars) {
+                Path j = jar.toAbsolutePath().normalize();
+                if (!refused.containsKey(j) && context.getBundle(location(j)) == null) {
+                    return false;
+                }
+            }
+        } catch (IOException e) {
+            return true;
+        }
+        return true;
+    }
+
     private void forgetFailure(long id) {
         lastFailure.remove(id);
         reported.removeIf(k -> k.startsWith(id + "\0"));
@@ -270,11 +308,7 @@ public class DeployedBundles implements ArtifactInstaller, SynchronousBundleList
                     // the bundle it needs may be the next file of the same scan: said once it has stayed so a while
                     String reason = PlatformStatus.reason(context, bundle);
                     lastFailure.put(id, reason);
-                    watch.schedule(() -> {
-                        if (bundle.getState() == Bundle.INSTALLED && reason.equals(lastFailure.get(id)) && reported.add(id + "\0" + reason)) {
-                            log.error("{} {}; every other bundle keeps running", display(bundle), reason);
-                        }
-                    }, UNRESOLVED_GRACE_SECONDS, TimeUnit.SECONDS);
+                    reportUnresolved(bundle, id, reason);
                 } else {
                     String reason = "did not start: " + oneLine(e);
                     if (!reason.equals(lastFailure.put(id, reason))) {

@@ -43,7 +43,7 @@ import io.vitals.store.SyncStore;
  * The canonical store over JDBC: KPI reads go through a pool of read-only connections, writes
  * through one transaction per batch. Opening it migrates the schema to the newest version.
  */
-public final class SqlStore implements MetricStore, DataWriter, SyncStore, AlertStore, AutoCloseable {
+public final class SqlStore implements MetricStore, DataWriter, SyncStore, AlertStore, io.vitals.store.PublicationStore, AutoCloseable {
 
     private final StoreDialect dialect;
     private final String url;
@@ -55,6 +55,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     private volatile StatementTrace trace;
     private final int migrationsApplied;
     private final AlertTables alerts;
+    private final PublicationTables publications;
     /** This process's own commits, for the store's small caches of attribute names and checked segments. */
     private final AtomicLong ownCommits = new AtomicLong();
     private volatile CachedNames attributeNames = new CachedNames(-1, Set.of());
@@ -90,6 +91,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
         this.scope = new SegmentScope(dialect);
         this.alerts = new AlertTables(readOnly -> readOnly ? reads.lend() : writes.lend());
+        this.publications = new PublicationTables(readOnly -> readOnly ? reads.lend() : writes.lend());
     }
 
     /**
@@ -598,6 +600,43 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     @Override
     public List<Alert> pendingDeliveries() {
         return alerts.pending();
+    }
+
+    // ---- closed months
+
+    @Override
+    public void publish(io.vitals.kpi.MonthBook.ClosedMonth month, List<io.vitals.kpi.MonthBook.Figure> figures) {
+        publications.publish(month, figures);
+    }
+
+    @Override
+    public List<io.vitals.kpi.MonthBook.ClosedMonth> publishedMonths() {
+        return publications.months();
+    }
+
+    @Override
+    public List<io.vitals.kpi.MonthBook.Figure> figures(java.time.YearMonth month) {
+        return publications.figures(month, null);
+    }
+
+    @Override
+    public Optional<io.vitals.kpi.MonthBook.Figure> figure(String kpi, java.time.YearMonth month) {
+        return publications.figure(kpi, month);
+    }
+
+    @Override
+    public void recordRestatement(io.vitals.kpi.MonthBook.Restatement restatement) {
+        publications.recordRestatement(restatement);
+    }
+
+    @Override
+    public List<io.vitals.kpi.MonthBook.Restatement> restatements(java.time.YearMonth month) {
+        return publications.restatements(month);
+    }
+
+    @Override
+    public String changesSince(java.time.Instant since, java.time.Instant from, java.time.Instant to) {
+        return publications.changesSince(since, from, to);
     }
 
     private void execute(String sql, String arg) {

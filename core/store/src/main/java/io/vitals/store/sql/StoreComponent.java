@@ -44,10 +44,11 @@ import io.vitals.store.SyncStore;
  * url is empty). The configuration is required, so the store opens once, where the file says,
  * never first at a default while the file is still on its way.
  */
-@Component(service = {MetricStore.class, DataWriter.class, SyncStore.class, AlertStore.class, Segments.class},
+@Component(service = {MetricStore.class, DataWriter.class, SyncStore.class, AlertStore.class, io.vitals.store.PublicationStore.class,
+        Segments.class},
         configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = StoreComponent.Config.class)
-public class StoreComponent implements MetricStore, DataWriter, SyncStore, AlertStore, Segments {
+public class StoreComponent implements MetricStore, DataWriter, SyncStore, AlertStore, io.vitals.store.PublicationStore, Segments {
 
     static final String PID = "vitals.store";
 
@@ -245,4 +246,11 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
     @Override public boolean ackAlert(long id, java.time.Instant at) { return store().ackAlert(id, at); }
     @Override public void saveDelivery(long alertId, Alert.Delivery delivery) { store().saveDelivery(alertId, delivery); }
     @Override public List<Alert> pendingDeliveries() { return store().pendingDeliveries(); }
+    @Override public void publish(io.vitals.kpi.MonthBook.ClosedMonth m, List<io.vitals.kpi.MonthBook.Figure> f) { store().publish(m, f); }
+    @Override public List<io.vitals.kpi.MonthBook.ClosedMonth> publishedMonths() { return store().publishedMonths(); }
+    @Override public List<io.vitals.kpi.MonthBook.Figure> figures(java.time.YearMonth m) { return store().figures(m); }
+    @Override public Optional<io.vitals.kpi.MonthBook.Figure> figure(String kpi, java.time.YearMonth m) { return store().figure(kpi, m); }
+    @Override public void recordRestatement(io.vitals.kpi.MonthBook.Restatement r) { store().recordRestatement(r); }
+    @Override public List<io.vitals.kpi.MonthBook.Restatement> restatements(java.time.YearMonth m) { return store().restatements(m); }
+    @Override public String changesSince(java.time.Instant since, java.time.Instant from, java.time.Instant to) { return store().changesSince(since, from, to); }
 }
