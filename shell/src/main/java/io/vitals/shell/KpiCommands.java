@@ -95,6 +95,8 @@ public class KpiCommands {
         String by;
         @Option(names = "--movements", description = "Show the movements that took MRR (or ARR) from the start of the period to its end.")
         boolean movements;
+        @Option(names = "--as-published", description = "For a closed month (kpi:close): the answer as it was published, not as the data says now.")
+        boolean asPublished;
         @Option(names = "--table", paramLabel = "<name>", description = "Export this table of the answer (e.g. cohorts, features, bands) with --format csv or json.")
         String table;
         @Option(names = "--format", paramLabel = "<format>", description = "text (default), json or csv")
@@ -145,6 +147,9 @@ public class KpiCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile TargetBook targets;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile io.vitals.kpi.MonthBook months;
 
     @Activate
     public KpiCommands(@Reference KpiRegistry registry, BundleContext context) {
@@ -263,6 +268,10 @@ public class KpiCommands {
             return;
         }
         KpiInfo info = require(a.id);
+        if (a.asPublished) {
+            asPublished(a, info);
+            return;
+        }
         guard(a.id, () -> {
             KpiQuery query = new KpiQuery(period(a.from, a.to), Segment.parse(a.segment));
             KpiSeries series = a.by == null ? null : registry.series(a.id, query, Grain.parse(a.by));
@@ -280,6 +289,52 @@ public class KpiCommands {
             };
             Output.write(a.output, text, info.id() + " (" + a.format + ")");
         });
+    }
+
+    /** A closed month's figure as it was published, and whether it was restated since. */
+    private void asPublished(ComputeArgs a, KpiInfo info) {
+        Period p = period(a.from, a.to);
+        if (p.from().getDayOfMonth() != 1 || !p.from().plusMonths(1).equals(p.to()) || !a.segment.isEmpty() || a.by != null) {
+            throw new CommandError("--as-published answers a closed calendar month for all customers (e.g. --from 2026-11-01"
+                    + " --to 2026-12-01), without --segment or --by");
+        }
+        io.vitals.kpi.MonthBook book = months;
+        if (book == null) {
+            throw new CommandError("closed months are not available (the vitals-close bundle is not running)");
+        }
+        java.time.YearMonth month = java.time.YearMonth.from(p.from());
+        io.vitals.kpi.MonthBook.Figure figure = book.published(info.id(), month).orElseThrow(() -> new CommandError(
+                book.closed().stream().anyMatch(m -> m.month().equals(month))
+                        ? info.id() + " was not published for " + month + " (it was not installed, or failed, when the month closed)"
+                        : month + " is not closed; kpi:close lists the closed months, kpi:close --month " + month + " closes it"));
+        List<io.vitals.kpi.MonthBook.Restatement> since = book.restatements(month).stream().filter(r -> r.kpi().equals(info.id())).toList();
+        String text;
+        if (a.format == Format.json) {
+            try {
+                com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode)
+                        new com.fasterxml.jackson.databind.ObjectMapper().readTree(figure.answer());
+                o.put("publishedAt", figure.publishedAt().toString());
+                o.set("restatements", MonthCommands.json(since));
+                text = Json.write(o);
+            } catch (java.io.IOException e) {
+                throw new CommandError("the published answer of " + info.id() + " " + month + " cannot be read: " + e.getMessage());
+            }
+        } else if (a.format == Format.csv) {
+            throw new CommandError("--as-published answers in text or json");
+        } else {
+            text = info.definition().name() + " (" + info.id() + "), " + month + " as published on "
+                    + figure.publishedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate() + ": "
+                    + (figure.value() == null ? "no data" : Render.value(figure.value(), info.definition().unit()))
+                    + (since.isEmpty() ? "\nNot restated since." : "\nRestated since: " + MonthCommands.line(since.get(0)));
+        }
+        Output.write(a.output, text, info.id() + " " + month + " as published (" + a.format + ")");
+    }
+
+    /** As {@link #guard}, for work that answers. */
+    static <T> T guardAnswer(String what, java.util.function.Supplier<T> body) {
+        java.util.concurrent.atomic.AtomicReference<T> out = new java.util.concurrent.atomic.AtomicReference<>();
+        guard(what, () -> out.set(body.get()));
+        return out.get();
     }
 
     @Descriptor("Lists the customers behind a KPI's number (kpi:customers --help for options)")

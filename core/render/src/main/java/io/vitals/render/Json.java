@@ -294,4 +294,20 @@ public final class Json {
         o.put("version", info.version());
         return o;
     }
+
+    /** Closed months' figures that changed after they were published ({@code kpi:restatements --format json}, {@code GET /api/restatements}). */
+    public static ArrayNode restatements(java.util.List<io.vitals.kpi.MonthBook.Restatement> all) {
+        ArrayNode list = MAPPER.createArrayNode();
+        for (io.vitals.kpi.MonthBook.Restatement r : all) {
+            ObjectNode o = list.addObject();
+            o.put("kpi", r.kpi());
+            o.put("month", r.month().toString());
+            o.put("published", r.published());
+            o.put("publishedAt", r.publishedAt().toString());
+            o.put("restated", r.restated());
+            o.put("detectedAt", r.detectedAt().toString());
+            o.put("cause", r.cause());
+        }
+        return list;
+    }
 }

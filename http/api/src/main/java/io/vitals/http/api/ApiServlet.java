@@ -71,6 +71,9 @@ public class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile Segments segments;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile io.vitals.kpi.MonthBook months;
+
     /** How long a client over its share of computations waits for one of its own to end before it is answered 429. */
     static final long SLOT_WAIT_MILLIS = 10_000;
 
@@ -201,6 +204,20 @@ public class ApiServlet extends HttpServlet {
             allow(request, QUERY);
             KpiQuery query = query(request);
             computing(request, () -> json(response, Json.report(reporter.latest(query))));
+        } else if (parts.equals(List.of("restatements"))) {
+            allow(request, Set.of("month"));
+            io.vitals.kpi.MonthBook book = months;
+            if (book == null) {
+                throw new BadRequest(503, "closed months are not available");
+            }
+            String month = request.getParameter("month");
+            java.time.YearMonth m;
+            try {
+                m = month == null ? null : java.time.YearMonth.parse(month.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new BadRequest(400, "malformed month '" + io.vitals.kpi.Texts.clip(month) + "'; expected a month such as 2026-11");
+            }
+            json(response, Json.restatements(book.restatements(m)));
         } else if (parts.equals(List.of("segments"))) {
             allow(request, Set.of());
             Segments s = segments;
