@@ -180,7 +180,9 @@ public class ConnectorCommands {
     static String counts(PageCounts c) {
         return "read " + Render.number(c.read()) + ", inserted " + Render.number(c.inserted()) + ", updated "
                 + Render.number(c.updated()) + ", unchanged " + Render.number(c.unchanged()) + ", rejected "
-                + Render.number(c.rejected());
+                + Render.number(c.rejected())
+                + (c.duplicates() > 0 ? ", duplicates " + Render.number(c.duplicates()) + " (an id read before in the pass: the last kept)" : "")
+                + (c.landed() > 0 ? ", " + Render.number(c.landed()) + " earlier rejects landed (their customer came)" : "");
     }
 
     @Descriptor("Shows a source's settings, schedule, cursor and last sync (connector:status --help for options)")

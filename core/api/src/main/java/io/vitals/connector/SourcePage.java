@@ -25,8 +25,15 @@ import io.vitals.model.UsageEvent;
  */
 public final class SourcePage {
 
-    /** A record with the keys the store resolves and the raw row it came from. */
-    public record Entry(Object record, CustomerKey customer, String subscription, String raw) {
+    /**
+     * A record with the keys the store resolves and the raw row it came from; {@code duplicate} when its id
+     * was read earlier in the same pass (it is written, the last one winning, and counted as a duplicate).
+     */
+    public record Entry(Object record, CustomerKey customer, String subscription, String raw, boolean duplicate) {
+
+        public Entry(Object record, CustomerKey customer, String subscription, String raw) {
+            this(record, customer, subscription, raw, false);
+        }
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -111,6 +118,15 @@ public final class SourcePage {
     /** A cost; {@code customer} null for a cost shared by all customers. */
     public SourcePage cost(CostEntry c, CustomerKey customer, String raw) {
         return add(c, customer, null, raw);
+    }
+
+    /** Marks the entry added last as a duplicate: its id was read earlier in this pass. */
+    public SourcePage markDuplicate() {
+        if (!entries.isEmpty()) {
+            Entry last = entries.remove(entries.size() - 1);
+            entries.add(new Entry(last.record(), last.customer(), last.subscription(), last.raw(), true));
+        }
+        return this;
     }
 
     /** A record deleted at the source: it stops counting from the deletion's moment; its past stays. */

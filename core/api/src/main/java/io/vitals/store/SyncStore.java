@@ -27,7 +27,15 @@ public interface SyncStore {
     /** Forgets a source's cursor, so its next sync starts from the beginning (its records stay). */
     void resetCursor(String source);
 
-    /** The newest rejected rows of a source, newest first. */
+    /**
+     * Lands the source's rejected rows that waited for a customer who has arrived since: each written as the
+     * record it would have been, and no longer listed as rejected. One transaction; how many landed.
+     */
+    default long landRejects(String source) {
+        return 0;
+    }
+
+    /** The newest rejected rows of a source that have not landed since, newest first. */
     List<Rejected> rejects(String source, int limit);
 
     long rejectCount(String source);

@@ -53,8 +53,20 @@ public final class SyncRunner {
             outcome = SyncReport.Outcome.FAILED;
             message = reason(e);
         }
+        PageCounts counts = context.total;
+        if (outcome != SyncReport.Outcome.FAILED || !(message != null && message.startsWith("disk full"))) {
+            try {
+                long landed = store.landRejects(source.id()); // rows that waited for a customer who came since
+                if (landed > 0) {
+                    counts = counts.plus(new PageCounts(0, 0, 0, 0, 0, 0, landed));
+                }
+            } catch (RuntimeException e) {
+                outcome = SyncReport.Outcome.FAILED;
+                message = (message == null ? "" : message + "; ") + "the earlier rejects could not land: " + reason(e);
+            }
+        }
         SyncReport report = new SyncReport(source.id(), started, Instant.now().truncatedTo(ChronoUnit.MILLIS), outcome,
-                context.total, message);
+                counts, message);
         try {
             store.saveReport(report);
         } catch (io.vitals.store.StoreUnavailableException notSaved) {

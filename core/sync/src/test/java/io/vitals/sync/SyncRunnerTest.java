@@ -447,4 +447,49 @@ class SyncRunnerTest {
             assertEquals(T.getEpochSecond(), rs.getLong(1));
         }
     }
+
+    /** A source of the given id that sends one page per sync from the pages given, in turn. */
+    static Source pages(String id, List<SourcePage> pages) {
+        return new Source() {
+            int next;
+            @Override public String id() { return id; }
+            @Override public String kind() { return "test"; }
+            @Override public Map<String, String> settings() { return Map.of(); }
+            @Override public Duration interval() { return Duration.ZERO; }
+
+            @Override
+            public void sync(SyncContext context) {
+                context.commit(pages.get(Math.min(next++, pages.size() - 1)));
+            }
+        };
+    }
+
+    @Test
+    void rowsThatWaitedForTheirCustomerLandAtTheNextSyncAndLeaveTheRejects() {
+        SourcePage tickets = new SourcePage();
+        for (int i = 0; i < 3; i++) {
+            tickets.invoice(new io.vitals.model.Invoice(0, "desk", "in" + i, 0, null, T, null, T, 5_000, 0, "USD", "paid", "recurring"),
+                    CustomerKey.of("crm", "c" + i), null, "invoice row " + i);
+        }
+        Subscription late = Subscription.priced(0, "desk", "sub_9", 0, "pro", "active", BillingInterval.MONTH, 1, 2, 1_500, "USD", T, null);
+        tickets.subscription(late, CustomerKey.of("crm", "c1"), "subscription row");
+        Source desk = pages("desk", List.of(tickets, new SourcePage()));
+        SyncReport first = runner.run(desk, SyncListener.NONE, () -> false);
+        assertEquals(new PageCounts(4, 0, 0, 0, 4), first.counts());
+        assertEquals(4, store.rejectCount("desk"));
+
+        // two of the three customers arrive from the CRM; the desk's next sync reads nothing new, yet lands them
+        runner.run(new PagedSource(List.of(c -> customers(0, 2))), SyncListener.NONE, () -> false);
+        SyncReport second = runner.run(desk, SyncListener.NONE, () -> false);
+        assertEquals(new PageCounts(0, 0, 0, 0, 0, 0, 3), second.counts());
+        assertEquals(new PageCounts(0, 0, 0, 0, 0, 0, 3), store.lastReport("desk").orElseThrow().counts(), "kept with the run");
+        assertEquals(2, count("invoices"));
+        assertEquals(1L, count("subscriptions"));
+        assertEquals(3_000L, store.queryRow("SELECT mrr_cents AS m FROM subscriptions WHERE external_id = 'sub_9'",
+                io.vitals.kpi.KpiQuery.of(io.vitals.kpi.Period.month(2026, 3)), Map.of()).count("m"));
+        assertEquals(1, store.rejectCount("desk"), "the one whose customer is still missing stays");
+        assertEquals(List.of("no customer crm:c2 in the store"), store.rejects("desk", 10).stream().map(Rejected::reason).toList());
+        SyncReport third = runner.run(desk, SyncListener.NONE, () -> false);
+        assertEquals(PageCounts.NONE, third.counts(), "nothing lands twice");
+    }
 }

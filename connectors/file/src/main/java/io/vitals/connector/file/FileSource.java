@@ -339,6 +339,7 @@ public class FileSource implements Source {
             BlockingQueue<SourcePage> pages) throws SourceException, InterruptedException {
         SourcePage page = new SourcePage();
         long position = start;
+        mapper.newPass(); // a second row with an id read earlier in this file is a duplicate
         try (RowReader rows = open(file, name, f)) {
             if (rows != null) {
                 rows.skipTo(start);

@@ -497,6 +497,7 @@ class FileSourceTest {
         expected.put("dateFormat", "iso");
         expected.put("timezone", "UTC");
         expected.put("amountsIn", "major");
+        expected.put("duplicates", "last");
         expected.put("customerSource", "(this source)");
         expected.put("customerBy", "email");
         assertEquals(expected, source.settings());
@@ -526,5 +527,21 @@ class FileSourceTest {
             Files.deleteIfExists(elsewhere.resolve("c.csv"));
             Files.deleteIfExists(elsewhere);
         }
+    }
+
+    @Test
+    void aSecondRowWithAnIdReadBeforeIsADuplicateNotASilentUpdate() throws Exception {
+        write("dup.csv", "id,name,email,signup\nc1,First,c1@example.com,2026-01-01\nc2,Second,c2@example.com,2026-01-02\n"
+                + "c1,First again,c1@example.com,2026-01-01\n");
+        SyncReport last = harness.sync(customers("dup.csv"));
+        assertEquals(new PageCounts(3, 2, 0, 0, 0, 1, 0), last.counts(), "two customers and one duplicate");
+        assertEquals("First again", harness.value("SELECT name FROM customers WHERE external_id = 'c1'"), "the last row wins");
+
+        write("dup2.csv", "id,name,email,signup\nd1,One,d1@example.com,2026-01-01\nd1,Other,d1@example.com,2026-01-01\n");
+        SyncReport rejecting = harness.sync(customers("dup2.csv", "duplicates", "reject"));
+        assertEquals(new PageCounts(2, 1, 0, 0, 1), rejecting.counts());
+        assertEquals("One", harness.value("SELECT name FROM customers WHERE external_id = 'd1'"), "the first kept");
+        assertEquals(List.of("a second row with id d1 in this pass: the first is kept (duplicates = reject)"),
+                harness.rejects("crm").stream().map(r -> r.reason()).toList());
     }
 }

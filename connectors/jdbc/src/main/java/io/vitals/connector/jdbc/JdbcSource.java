@@ -253,6 +253,7 @@ public class JdbcSource implements Source {
                 }
             }
             try (Connection c = connect(secret)) {
+                mapper.newPass(); // a second row with an id read earlier in this run is a duplicate
                 read(c, context);
             }
         } catch (SQLException e) {

@@ -113,6 +113,68 @@ public final class RowMapper {
             return false;
         }
         Object record = r.record();
+        String id = idOf(record);
+        boolean duplicate = false;
+        if (id != null) {
+            if (seen.contains(id)) {
+                if (mapping.rejectDuplicates()) {
+                    page.reject(raw, "a second row with id " + io.vitals.kpi.Texts.clip(id.substring(id.indexOf(':') + 1))
+                            + " in this pass: the first is kept (duplicates = reject)");
+                    return false;
+                }
+                duplicate = true;
+            } else if (seen.size() < MAX_SEEN) {
+                seen.add(id);
+            }
+        }
+        add(page, r, record, raw);
+        if (duplicate) {
+            page.markDuplicate();
+        }
+        return true;
+    }
+
+    /** Ids read in this pass, to tell a second row with the same id; bounded, as a pass may read millions of rows. */
+    private final java.util.Set<String> seen = new java.util.HashSet<>();
+    static final int MAX_SEEN = 2_000_000;
+
+    /** A new pass over the rows (a file read again, a query run again): ids seen before are forgotten. */
+    public void newPass() {
+        seen.clear();
+    }
+
+    /** The record's id at its source, by kind, or null for records without one (usage events without an id). */
+    private static String idOf(Object record) {
+        String id;
+        if (record instanceof Customer c) {
+            id = c.externalId();
+        } else if (record instanceof Subscription s) {
+            id = s.externalId();
+        } else if (record instanceof Invoice i) {
+            id = i.externalId();
+        } else if (record instanceof SurveyResponse s) {
+            id = s.externalId();
+        } else if (record instanceof SupportTicket t) {
+            id = t.externalId();
+        } else if (record instanceof ProductUser u) {
+            id = u.userId();
+        } else if (record instanceof UsageEvent e) {
+            id = e.externalId();
+        } else if (record instanceof Deal d) {
+            id = d.externalId();
+        } else if (record instanceof AdvocacyEvent a) {
+            id = a.externalId();
+        } else if (record instanceof OnboardingMilestone m) {
+            id = m.externalId();
+        } else if (record instanceof CostEntry c) {
+            id = c.externalId();
+        } else {
+            id = null;
+        }
+        return id == null ? null : record.getClass().getSimpleName() + ":" + id;
+    }
+
+    private static void add(SourcePage page, Result r, Object record, String raw) {
         if (record instanceof Customer c) {
             page.customer(c, raw);
         } else if (record instanceof Subscription s) {
@@ -136,7 +198,6 @@ public final class RowMapper {
         } else if (record instanceof CostEntry c) {
             page.cost(c, r.customer(), raw);
         }
-        return true;
     }
 
     // ---- entities

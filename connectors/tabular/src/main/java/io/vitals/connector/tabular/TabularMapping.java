@@ -33,6 +33,8 @@ import io.vitals.connector.tabular.Entity.Field;
  * amountsIn = major                       major ("49.90" is 4990 cents, default) or minor (cents already)
  * customerSource = crm                    the source whose customer ids the customer column holds (default: this source)
  * customerBy = id                         id (default) or email: what the customer column holds
+ * duplicates = last                       a second row with an id read earlier in the same pass: last (it wins,
+ *                                         counted as a duplicate, default) or reject (kept in the rejects)
  * </pre>
  *
  * Everything is checked when the mapping is made: a key naming no field, a default or a
@@ -54,6 +56,7 @@ public final class TabularMapping {
     private final boolean minorUnits;
     private final String customerSource;
     private final boolean customerByEmail;
+    private final boolean rejectDuplicates;
     private final Map<String, String> settings = new LinkedHashMap<>();
 
     /**
@@ -103,6 +106,12 @@ public final class TabularMapping {
             throw new IllegalArgumentException("customerBy must be id (the customer column holds customer ids) or email; got '" + by + "'");
         }
         this.customerByEmail = by.equals("email");
+        String dup = p.getOrDefault("duplicates", "last").trim().toLowerCase(Locale.ROOT);
+        if (!dup.equals("last") && !dup.equals("reject")) {
+            throw new IllegalArgumentException("duplicates must be last (a later row with an id read before wins) or reject; got '"
+                    + io.vitals.kpi.Texts.clip(dup) + "'");
+        }
+        this.rejectDuplicates = dup.equals("reject");
         String cs = p.getOrDefault("customerSource", "").trim().toLowerCase(Locale.ROOT);
         if (!cs.isEmpty() && !SOURCE_ID.matcher(cs).matches()) {
             throw new IllegalArgumentException("customerSource must be a source id (lower-case letters, digits, dots, dashes,"
@@ -236,6 +245,7 @@ public final class TabularMapping {
         settings.putAll(formatSettings);
         settings.put("timezone", zone.getId());
         settings.put("amountsIn", minorUnits ? "minor" : "major");
+        settings.put("duplicates", rejectDuplicates ? "reject" : "last");
         if (entity.customer() != Entity.CustomerRule.NONE) {
             settings.put("customerSource", customerSource == null ? "(this source)" : customerSource);
             settings.put("customerBy", customerByEmail ? "email" : "id");
@@ -324,6 +334,11 @@ public final class TabularMapping {
 
     String customerSource(String self) {
         return customerSource == null ? self : customerSource;
+    }
+
+    /** True when a row whose id was read earlier in the pass is rejected rather than written over the earlier one. */
+    boolean rejectDuplicates() {
+        return rejectDuplicates;
     }
 
     boolean customerByEmail() {

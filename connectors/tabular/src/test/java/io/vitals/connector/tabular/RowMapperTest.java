@@ -707,7 +707,7 @@ class RowMapperTest {
             props.put("path", "exports");
             TabularMapping m = TabularMapping.of(props, true);
             assertEquals(List.of("entity", "map.externalId", "map.customer", "map.amount", "map.startedAt", "default.currency",
-                    "value.status.Yes", "dateFormat", "timezone", "amountsIn", "customerSource", "customerBy"),
+                    "value.status.Yes", "dateFormat", "timezone", "amountsIn", "duplicates", "customerSource", "customerBy"),
                     List.copyOf(m.settings().keySet()));
             assertEquals("iso", m.settings().get("dateFormat"));
             assertEquals("UTC", m.settings().get("timezone"));

@@ -64,6 +64,7 @@ final class PageWriter {
     private long inserted;
     private long updated;
     private long unchanged;
+    private long duplicates;
     private boolean wroteCustomers;
     private final List<String[]> rejects = new ArrayList<>();
 
@@ -75,8 +76,25 @@ final class PageWriter {
         this.source = source;
     }
 
-    /** A row to write: its values in the table's column order, and the raw text it came from. */
-    private record Row(Object[] values, String key, String raw) {
+    /** A row to write: its values in the table's column order, the raw text it came from, and whether its id came earlier in the pass. */
+    private record Row(Object[] values, String key, String raw, boolean duplicate) {
+        Row(Object[] values, String key, String raw) {
+            this(values, key, raw, false);
+        }
+    }
+
+    /** A row whose id was read earlier in the pass is counted as a duplicate, not as the update or no-change it also is. */
+    private void countDuplicates(List<Row> rows, List<Integer> outcome) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).duplicate()) {
+                if (outcome.get(i) > 0) {
+                    updated--;
+                } else {
+                    unchanged--;
+                }
+                duplicates++;
+            }
+        }
     }
 
     PageCounts write(SourcePage page) throws SQLException {
@@ -102,13 +120,13 @@ final class PageWriter {
             }
         }
         for (Map.Entry<RecordTable<?>, List<Row>> e : byTable.entrySet()) {
-            upsert(e.getKey(), e.getValue());
+            countDuplicates(e.getValue(), upsert(e.getKey(), e.getValue()));
         }
         writeRejects();
         if (page.cursor() != null) {
             saveCursor(page.cursor());
         }
-        return new PageCounts(page.read(), inserted, updated, unchanged, rejects.size());
+        return new PageCounts(page.read(), inserted, updated, unchanged, rejects.size(), duplicates, 0);
     }
 
     /** True once the page had customers: an e-mail address may have moved from one to another. */
@@ -134,7 +152,7 @@ final class PageWriter {
             Object[] values = RecordTable.CUSTOMERS.values.apply(c);
             values[RecordTable.CUSTOMERS.position("id")] = null; // the store assigns ids to synced customers
             values[RecordTable.CUSTOMERS.position("source")] = source;
-            rows.add(new Row(values, c.externalId(), entry.raw()));
+            rows.add(new Row(values, c.externalId(), entry.raw(), entry.duplicate()));
         }
         List<Integer> outcome = upsert(RecordTable.CUSTOMERS, rows);
         findCustomerIds(source, new LinkedHashSet<>(rows.stream().map(Row::key).toList()));
@@ -161,6 +179,13 @@ final class PageWriter {
             }
         }
         replaceAttributes(changed, attributes);
+        List<Integer> changedAfterAll = new ArrayList<>(outcome);
+        for (int i = 0; i < rows.size(); i++) {
+            if (changed.contains(ids.get(i))) {
+                changedAfterAll.set(i, 1);
+            }
+        }
+        countDuplicates(rows, changedAfterAll);
     }
 
     /** The attributes the store holds for these customers (none for a customer without any). */
@@ -277,13 +302,13 @@ final class PageWriter {
         SourcePage.Entry rowEntry = null;
         for (SourcePage.Entry e : entries) {
             if (rowEntry == null || e.raw() != rowEntry.raw() || !state(e).externalId().equals(state(rowEntry).externalId())) {
-                count(row);
+                count(row, rowEntry);
                 row = null;
                 rowEntry = e;
             }
             row = Outcome.worst(row, writeSubscription(e, spans, logs, now));
         }
-        count(row);
+        count(row, rowEntry);
     }
 
     /** What writing one record did, the strongest first. */
@@ -295,8 +320,10 @@ final class PageWriter {
         }
     }
 
-    private void count(Outcome o) {
-        if (o == Outcome.INSERTED) {
+    private void count(Outcome o, SourcePage.Entry entry) {
+        if (entry != null && entry.duplicate() && o != null && o != Outcome.REJECTED) {
+            duplicates++;
+        } else if (o == Outcome.INSERTED) {
             inserted++;
         } else if (o == Outcome.UPDATED) {
             updated++;
@@ -312,7 +339,13 @@ final class PageWriter {
             SubscriptionChange change = e.record() instanceof SubscriptionChange c ? c : null;
             Long customerId = e.customer() == null ? null : resolve(e.customer());
             if (customerId == null) {
-                rejects.add(new String[] {e.raw(), e.customer() == null ? "no customer given" : "no customer " + e.customer() + " in the store"});
+                if (e.customer() == null) {
+                    rejects.add(new String[] {e.raw(), "no customer given"});
+                } else {
+                    rejects.add(new String[] {e.raw(), "no customer " + e.customer() + " in the store",
+                            new PendingRow("subscriptions", RecordTable.SUBSCRIPTIONS.values.apply(s), e.customer(),
+                                    change == null ? null : change.at().getEpochSecond()).encode(), PendingRow.key(e.customer())});
+                }
                 return Outcome.REJECTED;
             }
             String key = s.externalId();
@@ -670,8 +703,15 @@ final class PageWriter {
         int customer = table.position("customer_id");
         Long customerId = entry.customer() == null ? null : resolve(entry.customer());
         if (customerId == null && !CUSTOMER_OPTIONAL.contains(entry.record().getClass())) {
-            rejects.add(new String[] {entry.raw(), entry.customer() == null ? "no customer given"
-                    : "no customer " + entry.customer() + " in the store"});
+            if (entry.customer() == null) {
+                rejects.add(new String[] {entry.raw(), "no customer given"});
+            } else {
+                // kept with the record it would be, so that it lands once its customer has arrived
+                Object[] pending = values.clone();
+                pending[table.position("customer_id")] = null;
+                rejects.add(new String[] {entry.raw(), "no customer " + entry.customer() + " in the store",
+                        new PendingRow(table.table, pending, entry.customer(), null).encode(), PendingRow.key(entry.customer())});
+            }
             return null;
         }
         values[customer] = customerId;
@@ -682,7 +722,7 @@ final class PageWriter {
         if (values[key] == null && entry.record() instanceof UsageEvent) {
             values[key] = contentId(values); // the same event read twice gets the same id
         }
-        return new Row(values, String.valueOf(values[key]), entry.raw());
+        return new Row(values, String.valueOf(values[key]), entry.raw(), entry.duplicate());
     }
 
     /**
@@ -967,22 +1007,98 @@ final class PageWriter {
         }
         // The same row rejected for the same reason on an earlier pass is kept once, with its first time;
         // found by the row's beginning in the index of migration 010, then compared whole.
-        PreparedStatement ps = statement("INSERT INTO sync_rejects (source, rejected_ms, raw, reason) SELECT ?, ?, ?, ?"
-                + " WHERE NOT EXISTS (SELECT 1 FROM sync_rejects WHERE source = ? AND reason = ?"
-                + " AND substr(coalesce(raw, ''), 1, 200) = substr(coalesce(?, ''), 1, 200) AND NOT (" + dialect.distinct("raw", "?") + "))");
+        PreparedStatement ps = statement("INSERT INTO sync_rejects (source, rejected_ms, raw, reason, pending, customer_key)"
+                + " SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM sync_rejects WHERE source = ? AND reason = ?"
+                + " AND substr(coalesce(raw, ''), 1, 200) = substr(coalesce(?, ''), 1, 200) AND NOT (" + dialect.distinct("raw", "?") + ")"
+                + " AND resolved_ms IS NULL)");
         long now = System.currentTimeMillis();
         for (String[] r : rejects) {
             ps.setString(1, source);
             ps.setLong(2, now);
             ps.setString(3, r[0]);
             ps.setString(4, r[1]);
-            ps.setString(5, source);
-            ps.setString(6, r[1]);
-            ps.setString(7, r[0]);
-            ps.setString(8, r[0]);
+            ps.setString(5, r.length > 2 ? r[2] : null);
+            ps.setString(6, r.length > 3 ? r[3] : null);
+            ps.setString(7, source);
+            ps.setString(8, r[1]);
+            ps.setString(9, r[0]);
+            ps.setString(10, r[0]);
             ps.addBatch();
         }
         ps.executeBatch();
+    }
+
+    /**
+     * The source's rejects that wait for a customer, landed where that customer has arrived since: each
+     * written as the record it would have been (a subscription through its history), its reject marked
+     * resolved. A thousand at a time; how many landed.
+     */
+    long landRejects() throws SQLException {
+        List<long[]> ids = new ArrayList<>();
+        List<PendingRow> pending = new ArrayList<>();
+        List<String> raws = new ArrayList<>();
+        PreparedStatement find = statement("SELECT id, pending, customer_key, raw FROM sync_rejects WHERE source = ? AND pending IS NOT NULL"
+                + " AND resolved_ms IS NULL ORDER BY id LIMIT 1000");
+        find.setString(1, source);
+        try (ResultSet rs = find.executeQuery()) {
+            while (rs.next()) {
+                ids.add(new long[] {rs.getLong(1)});
+                pending.add(PendingRow.decode(rs.getString(2), PendingRow.customer(rs.getString(3))));
+                raws.add(rs.getString(4));
+            }
+        }
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        List<SourcePage.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+            entries.add(new SourcePage.Entry(new Object(), pending.get(i).customer(), null, raws.get(i)));
+        }
+        findCustomers(entries);
+        long landed = 0;
+        PreparedStatement resolved = statement("UPDATE sync_rejects SET resolved_ms = ? WHERE id = ?");
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < pending.size(); i++) {
+            PendingRow p = pending.get(i);
+            Long customerId = resolve(p.customer());
+            if (customerId == null) {
+                continue; // still waiting
+            }
+            if (p.table().equals("subscriptions")) {
+                Subscription s = subscriptionOf(p.values());
+                Object record = p.at() == null ? s : new SubscriptionChange(s, java.time.Instant.ofEpochSecond(p.at()), true);
+                writeSubscriptions(List.of(new SourcePage.Entry(record, p.customer(), null, raws.get(i))));
+            } else {
+                RecordTable<?> table = RecordTable.named(p.table());
+                Object[] values = p.values().clone();
+                values[table.position("customer_id")] = customerId;
+                int key = table.position(table.keyColumn);
+                if (values[key] == null && table == RecordTable.USAGE_EVENTS) {
+                    values[key] = contentId(values); // as a sync that found its customer would have named it
+                }
+                writeBatch(statement(table.upsert(dialect)), List.of(new Row(values, String.valueOf(values[table.position(table.keyColumn)]),
+                        raws.get(i))));
+            }
+            resolved.setLong(1, now);
+            resolved.setLong(2, ids.get(i)[0]);
+            resolved.addBatch();
+            landed++;
+        }
+        resolved.executeBatch();
+        return landed;
+    }
+
+    /** A subscription from the values {@link RecordTable#SUBSCRIPTIONS} gives it. */
+    private static Subscription subscriptionOf(Object[] v) {
+        RecordTable<Subscription> t = RecordTable.SUBSCRIPTIONS;
+        Object ended = v[t.position("ended_at")];
+        return new Subscription(0, (String) v[t.position("source")], (String) v[t.position("external_id")], 0,
+                (String) v[t.position("plan")], (String) v[t.position("status")],
+                io.vitals.model.BillingInterval.valueOf(((String) v[t.position("billing_interval")]).toUpperCase(java.util.Locale.ROOT)),
+                ((Number) v[t.position("interval_count")]).intValue(), ((Number) v[t.position("quantity")]).intValue(),
+                ((Number) v[t.position("amount_cents")]).longValue(), (String) v[t.position("currency")],
+                ((Number) v[t.position("mrr_cents")]).longValue(), java.time.Instant.ofEpochSecond(((Number) v[t.position("started_at")]).longValue()),
+                ended == null ? null : java.time.Instant.ofEpochSecond(((Number) ended).longValue()));
     }
 
     private void saveCursor(String cursor) throws SQLException {

@@ -173,4 +173,15 @@ final class RecordTable<T> {
             List.of("id", "source", "external_id", "customer_id", "category", "amount_cents", "incurred_at"),
             c -> new Object[] {id(c.id()), c.source(), c.externalId(), c.customerId(), c.category(), c.amountCents(),
                     epoch(c.incurredAt())});
+
+    /** The table of the given name, for a record kept pending with a reject. */
+    static RecordTable<?> named(String name) {
+        for (RecordTable<?> t : List.of(SUBSCRIPTIONS, INVOICES, SURVEY_RESPONSES, TICKETS, USERS, USAGE_EVENTS, DEALS, ADVOCACY_EVENTS,
+                ONBOARDING_MILESTONES, COSTS)) {
+            if (t.table.equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no table " + name);
+    }
 }

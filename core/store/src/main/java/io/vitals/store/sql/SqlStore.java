@@ -509,6 +509,49 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     }
 
     @Override
+    public long landRejects(String source) {
+        try (Connection c = writes.lend()) {
+            c.setAutoCommit(false);
+            Connection connection = c.unwrap(Connection.class);
+            boolean lockFirst = dialect.oneWriterAtATime();
+            if (lockFirst) {
+                moveDataVersion(c);
+            }
+            Map<String, Long> known = knownCustomers.forPageOn(connection,
+                    lockFirst ? dialect.commitsByOthers(connection) : java.util.OptionalLong.empty());
+            PageWriter writer = new PageWriter(c, dialect, source, known);
+            try {
+                long landed = 0;
+                for (long batch; (batch = writer.landRejects()) > 0; ) {
+                    landed += batch;
+                }
+                if (landed == 0) {
+                    c.rollback();
+                    return 0;
+                }
+                if (!lockFirst) {
+                    moveDataVersion(c);
+                }
+                c.commit();
+                ownCommits.incrementAndGet();
+                return landed;
+            } catch (SQLException | RuntimeException e) {
+                knownCustomers.forget();
+                try {
+                    c.rollback();
+                } catch (SQLException notRolledBack) {
+                    e.addSuppressed(notRolledBack);
+                }
+                throw e;
+            } finally {
+                writer.close();
+            }
+        } catch (SQLException e) {
+            throw writeFailure("the earlier rejects of " + source, e);
+        }
+    }
+
+    @Override
     public void resetCursor(String source) {
         execute("DELETE FROM sync_cursors WHERE source = ?", source);
     }
@@ -516,7 +559,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     @Override
     public List<Rejected> rejects(String source, int limit) {
         return reading(h -> h.createQuery(
-                "SELECT rejected_ms, raw, reason FROM sync_rejects WHERE source = :source ORDER BY id DESC LIMIT :limit")
+                "SELECT rejected_ms, raw, reason FROM sync_rejects WHERE source = :source AND resolved_ms IS NULL ORDER BY id DESC LIMIT :limit")
                 .bind("source", source).bind("limit", limit)
                 .map((rs, ctx) -> new Rejected(source, java.time.Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3)))
                 .list());
@@ -524,7 +567,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
 
     @Override
     public long rejectCount(String source) {
-        return reading(h -> h.createQuery("SELECT count(*) FROM sync_rejects WHERE source = :source")
+        return reading(h -> h.createQuery("SELECT count(*) FROM sync_rejects WHERE source = :source AND resolved_ms IS NULL")
                 .bind("source", source).mapTo(Long.class).one());
     }
 
@@ -532,7 +575,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     public void saveReport(SyncReport r) {
         try (Connection c = writes.lend();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO sync_runs (source, started_ms, finished_ms, outcome, read,"
-                        + " inserted, updated, unchanged, rejected, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + " inserted, updated, unchanged, rejected, message, duplicates, landed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.source());
             ps.setLong(2, r.started().toEpochMilli());
             ps.setLong(3, r.finished().toEpochMilli());
@@ -543,6 +586,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             ps.setLong(8, r.counts().unchanged());
             ps.setLong(9, r.counts().rejected());
             ps.setString(10, r.message());
+            ps.setLong(11, r.counts().duplicates());
+            ps.setLong(12, r.counts().landed());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw writeFailure("the report of " + r.source(), e);
@@ -556,7 +601,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
                 .map((rs, ctx) -> new SyncReport(source, java.time.Instant.ofEpochMilli(rs.getLong("started_ms")),
                         java.time.Instant.ofEpochMilli(rs.getLong("finished_ms")), SyncReport.Outcome.valueOf(rs.getString("outcome")),
                         new PageCounts(rs.getLong("read"), rs.getLong("inserted"), rs.getLong("updated"), rs.getLong("unchanged"),
-                                rs.getLong("rejected")), rs.getString("message")))
+                                rs.getLong("rejected"), rs.getLong("duplicates"), rs.getLong("landed")), rs.getString("message")))
                 .findOne());
     }
 
