@@ -377,7 +377,7 @@ class JdbcSourceTest {
         Map<String, String> s = source.settings();
         assertEquals(List.of("url", "user", "password", "driver", "query", "cursorColumn", "cursorStart", "pageSize", "interval",
                 "entity", "map.externalId", "map.customer", "map.userId", "map.event", "map.occurredAt", "dateFormat", "timezone",
-                "amountsIn", "customerSource", "customerBy"), List.copyOf(s.keySet()));
+                "amountsIn", "duplicates", "customerSource", "customerBy"), List.copyOf(s.keySet()));
         assertEquals("org.sqlite.JDBC", s.get("driver"));
         assertEquals("0", s.get("cursorStart"));
         assertEquals("reader", s.get("user"));
