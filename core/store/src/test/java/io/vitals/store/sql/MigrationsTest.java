@@ -48,6 +48,15 @@ class MigrationsTest {
                 st.execute("ALTER TABLE subscriptions DROP COLUMN changed_by");
                 st.execute("DROP TABLE subscription_changes");
                 st.execute("ALTER TABLE customers DROP COLUMN deleted_at");
+                for (String table : new String[] {"published_months", "published_figures", "restatements"}) {
+                    st.execute("DROP TABLE " + table);
+                }
+                st.execute("DROP INDEX sync_rejects_pending");
+                for (String column : new String[] {"pending", "customer_key", "resolved_ms"}) {
+                    st.execute("ALTER TABLE sync_rejects DROP COLUMN " + column);
+                }
+                st.execute("ALTER TABLE sync_runs DROP COLUMN duplicates");
+                st.execute("ALTER TABLE sync_runs DROP COLUMN landed");
                 st.execute("ALTER TABLE subscriptions DROP COLUMN subscription_key");
                 st.execute("INSERT INTO subscriptions (source, external_id, customer_id, billing_interval, interval_count, quantity,"
                         + " amount_cents, currency, mrr_cents, started_at) VALUES ('billing', 'sub_1', 1, 'month', 1, 1, 2000, 'USD', 2000, 0)");
