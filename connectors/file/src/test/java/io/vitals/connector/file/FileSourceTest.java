@@ -544,4 +544,23 @@ class FileSourceTest {
         assertEquals(List.of("a second row with id d1 in this pass: the first is kept (duplicates = reject)"),
                 harness.rejects("crm").stream().map(r -> r.reason()).toList());
     }
+
+    @Test
+    void aSubscriptionExportWithAChangedAtColumnIsHistoryFromThoseMoments() throws Exception {
+        write("c.csv", customerRows(0, 1));
+        harness.sync(customers("c.csv"));
+        // one seat of 20.00 from 01-05, two from 03-10: two rows of one subscription, each from its own moment
+        write("subs.csv", "id,customer,amount,start,seats,changed\n"
+                + "s1,c0,20.00,2026-01-05T00:00:00Z,1,2026-01-05T00:00:00Z\n"
+                + "s1,c0,20.00,2026-01-05T00:00:00Z,2,2026-03-10T00:00:00Z\n");
+        Map<String, Object> p = props("id", "billing", "path", dir.resolve("subs.csv").toString(), "entity", "subscriptions",
+                "map.externalId", "id", "map.customer", "customer", "customerSource", "crm", "map.amount", "amount",
+                "default.currency", "USD", "map.startedAt", "start", "map.quantity", "seats", "map.changedAt", "changed");
+        SyncReport report = harness.sync(source(p));
+        assertEquals(new PageCounts(2, 1, 1, 0, 0), report.counts());
+        assertEquals(List.of("s1 2000 1767571200 1773100800 source", "s1@1773100800 4000 1773100800 null source"),
+                harness.rows("SELECT external_id, mrr_cents, started_at, ended_at, changed_by FROM subscriptions ORDER BY started_at").stream()
+                        .map(r -> r.get("external_id") + " " + r.get("mrr_cents") + " " + r.get("started_at") + " " + r.get("ended_at") + " "
+                                + r.get("changed_by")).toList());
+    }
 }

@@ -34,7 +34,9 @@ public enum Entity {
             f("amount", Kind.AMOUNT, true, null, "what one interval charges for one unit, after discounts, without tax"),
             f("currency", Kind.CURRENCY, true, null, "the ISO 4217 currency code"),
             f("startedAt", Kind.DATE, true, null, "when the span started"),
-            f("endedAt", Kind.DATE, false, null, "when it ended (empty while it runs)")),
+            f("endedAt", Kind.DATE, false, null, "when it ended (empty while it runs)"),
+            f("changedAt", Kind.DATE, false, null, "when the state of this row began (a plan change, a new quantity); empty:"
+                    + " when the sync sees it differ")),
 
     INVOICES("invoices", CustomerRule.REQUIRED,
             f("externalId", Kind.TEXT, true, null, "the invoice's id"),

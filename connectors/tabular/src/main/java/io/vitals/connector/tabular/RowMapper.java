@@ -150,6 +150,8 @@ public final class RowMapper {
             id = c.externalId();
         } else if (record instanceof Subscription s) {
             id = s.externalId();
+        } else if (record instanceof io.vitals.model.SubscriptionChange c) {
+            id = null; // one subscription's states over time come as several rows: none is a duplicate
         } else if (record instanceof Invoice i) {
             id = i.externalId();
         } else if (record instanceof SurveyResponse s) {
@@ -179,6 +181,8 @@ public final class RowMapper {
             page.customer(c, raw);
         } else if (record instanceof Subscription s) {
             page.subscription(s, r.customer(), raw);
+        } else if (record instanceof io.vitals.model.SubscriptionChange c) {
+            page.subscriptionChange(c, r.customer(), raw);
         } else if (record instanceof Invoice i) {
             page.invoice(i, r.customer(), r.subscription(), raw);
         } else if (record instanceof SurveyResponse s) {
@@ -230,6 +234,12 @@ public final class RowMapper {
         }
         Subscription s = Subscription.priced(0, source, id, 0, text(row, "plan"), text(row, "status"), interval, count,
                 quantity, amount, (String) value(row, "currency"), started, ended);
+        Instant changed = date(row, "changedAt");
+        if (changed != null) {
+            // the row says when its state began: history from that moment, not from the sync's
+            return new Result(new io.vitals.model.SubscriptionChange(s, changed.isBefore(started) ? started : changed, true), customer,
+                    null, null);
+        }
         return new Result(s, customer, null, null);
     }
 
