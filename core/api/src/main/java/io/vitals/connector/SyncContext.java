@@ -23,4 +23,13 @@ public interface SyncContext {
 
     /** Retries with backoff for sources on the network. */
     RetryPolicy retryPolicy();
+
+    /**
+     * The ids at the source of this source's records the store counts as live ({@code customers} not
+     * deleted, {@code subscriptions} not ended): what a source that holds every record (a complete export)
+     * compares with what it read, to tell what was deleted.
+     */
+    default java.util.Set<String> liveIds(String entity) {
+        return java.util.Set.of();
+    }
 }

@@ -24,6 +24,11 @@ public interface SyncStore {
      */
     PageCounts write(String source, SourcePage page);
 
+    /** The source's live records of an entity by their id at the source (see {@link io.vitals.connector.SyncContext#liveIds}). */
+    default java.util.Set<String> liveIds(String source, String entity) {
+        return java.util.Set.of();
+    }
+
     /** Forgets a source's cursor, so its next sync starts from the beginning (its records stay). */
     void resetCursor(String source);
 

@@ -123,6 +123,11 @@ public final class SyncRunner {
         public RetryPolicy retryPolicy() {
             return retryPolicy;
         }
+
+        @Override
+        public java.util.Set<String> liveIds(String entity) {
+            return store.liveIds(source, entity);
+        }
     }
 
     /** The page with every record in another currency moved to its rejects. */

@@ -288,7 +288,8 @@ public class FileSource implements Source {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread parser = new Thread(() -> {
             try {
-                parse(file, name, f, fingerprint, start, cursor, pages);
+                parse(file, name, f, fingerprint, start, cursor, pages, () -> context.liveIds(
+                        mapper.mapping().entity() == io.vitals.connector.tabular.Entity.CUSTOMERS ? "customers" : "subscriptions"));
             } catch (SourceException e) {
                 failure.set(e);
             } catch (InterruptedException e) {
@@ -336,7 +337,8 @@ public class FileSource implements Source {
 
     /** Parses the file into pages, each with the cursor after its last row, and puts them in order. */
     private void parse(Path file, String name, Format f, Fingerprint fingerprint, long start, FileCursor cursor,
-            BlockingQueue<SourcePage> pages) throws SourceException, InterruptedException {
+            BlockingQueue<SourcePage> pages, java.util.function.Supplier<java.util.Set<String>> liveIds)
+            throws SourceException, InterruptedException {
         SourcePage page = new SourcePage();
         long position = start;
         mapper.newPass(); // a second row with an id read earlier in this file is a duplicate
@@ -357,6 +359,10 @@ public class FileSource implements Source {
                         page = new SourcePage();
                     }
                 }
+            }
+            if (start == 0 && mapper.mapping().complete() && rows != null && !Files.isDirectory(path)) {
+                // the whole file was read: a customer or subscription it no longer holds was deleted at the source
+                mapper.addDeletions(page, liveIds.get(), name);
             }
         } catch (RowReader.BadFile bad) {
             page.reject(name, bad.getMessage());

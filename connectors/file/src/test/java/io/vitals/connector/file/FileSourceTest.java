@@ -563,4 +563,36 @@ class FileSourceTest {
                         .map(r -> r.get("external_id") + " " + r.get("mrr_cents") + " " + r.get("started_at") + " " + r.get("ended_at") + " "
                                 + r.get("changed_by")).toList());
     }
+
+    @Test
+    void aCompleteExportTellsDeletionsByTheRowsGoneFromIt() throws Exception {
+        write("all.csv", customerRows(0, 3));
+        assertEquals(new PageCounts(3, 3, 0, 0, 0), harness.sync(customers("all.csv", "complete", "true")).counts());
+        write("subs.csv", "id,customer,amount,start\ns0,c0,10.00,2026-01-05T00:00:00Z\ns1,c1,20.00,2026-01-05T00:00:00Z\n");
+        Map<String, Object> subs = props("id", "billing", "path", dir.resolve("subs.csv").toString(), "entity", "subscriptions",
+                "map.externalId", "id", "map.customer", "customer", "customerSource", "crm", "map.amount", "amount",
+                "default.currency", "USD", "map.startedAt", "start", "complete", "true");
+        harness.sync(source(subs));
+
+        // c1 is gone from the export; so is its subscription s1: both deleted from this sync on, their past kept
+        long before = java.time.Instant.now().getEpochSecond();
+        write("all.csv", "id,name,email,signup\nc0,Customer 0,c0@example.com,2026-01-01\nc2,Customer 2,c2@example.com,2026-01-03\n");
+        Files.setLastModifiedTime(dir.resolve("all.csv"), java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(10)));
+        SyncReport gone = harness.sync(customers("all.csv", "complete", "true"));
+        assertEquals(new PageCounts(2, 0, 1, 2, 0), gone.counts(), gone.toString());
+        Object deleted = harness.value("SELECT deleted_at FROM customers WHERE external_id = 'c1'");
+        assertTrue(deleted != null && ((Number) deleted).longValue() >= before, "marked deleted now: " + deleted);
+        assertEquals(null, harness.value("SELECT deleted_at FROM customers WHERE external_id = 'c0'"));
+        // a customer deleted in the CRM does not end another source's subscriptions: the billing export says when s1 went
+        assertEquals(null, harness.value("SELECT ended_at FROM subscriptions WHERE external_id = 's1'"));
+        write("subs.csv", "id,customer,amount,start\ns0,c0,10.00,2026-01-05T00:00:00Z\n");
+        Files.setLastModifiedTime(dir.resolve("subs.csv"), java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(20)));
+        assertEquals(new PageCounts(1, 0, 1, 1, 0), harness.sync(source(subs)).counts());
+        Object ended = harness.value("SELECT ended_at FROM subscriptions WHERE external_id = 's1'");
+        assertTrue(ended != null && ((Number) ended).longValue() >= before, "ended when the export no longer held it: " + ended);
+        assertEquals(null, harness.value("SELECT ended_at FROM subscriptions WHERE external_id = 's0'"));
+        assertEquals(2000L, ((Number) harness.value("SELECT mrr_cents FROM subscriptions WHERE external_id = 's1'")).longValue(),
+                "its past stays");
+        assertEquals(PageCounts.NONE, harness.sync(source(subs)).counts(), "an unchanged file is not read again");
+    }
 }

@@ -113,6 +113,13 @@ public final class RowMapper {
             return false;
         }
         Object record = r.record();
+        if (record instanceof Customer c) {
+            present.add(c.externalId());
+        } else if (record instanceof Subscription sub) {
+            present.add(sub.externalId());
+        } else if (record instanceof io.vitals.model.SubscriptionChange c) {
+            present.add(c.state().externalId());
+        }
         String id = idOf(record);
         boolean duplicate = false;
         if (id != null) {
@@ -141,6 +148,28 @@ public final class RowMapper {
     /** A new pass over the rows (a file read again, a query run again): ids seen before are forgotten. */
     public void newPass() {
         seen.clear();
+        present.clear();
+    }
+
+    /** Customers or subscriptions read in this pass, by id. */
+    private final java.util.Set<String> present = new java.util.HashSet<>();
+
+    /**
+     * After a whole pass over a complete source ({@code complete = true}): each live record of the store that
+     * the pass did not read, as deleted now.
+     */
+    public void addDeletions(SourcePage page, java.util.Set<String> live, String where) {
+        if (!mapping.complete()) {
+            return;
+        }
+        String entity = mapping.entity() == Entity.CUSTOMERS ? "customers" : "subscriptions";
+        java.time.Instant now = java.time.Instant.now();
+        page.read(page.read()); // a deletion is no row read
+        for (String id : new java.util.TreeSet<>(live)) {
+            if (!present.contains(id)) {
+                page.deleted(new io.vitals.connector.Deletion(entity, id, now), id + " is no longer in " + where);
+            }
+        }
     }
 
     /** The record's id at its source, by kind, or null for records without one (usage events without an id). */

@@ -33,6 +33,8 @@ import io.vitals.connector.tabular.Entity.Field;
  * amountsIn = major                       major ("49.90" is 4990 cents, default) or minor (cents already)
  * customerSource = crm                    the source whose customer ids the customer column holds (default: this source)
  * customerBy = id                         id (default) or email: what the customer column holds
+ * complete = true                         the file (the query) holds every customer or subscription: one gone from
+ *                                         it was deleted at the source, and stops counting from that sync on
  * duplicates = last                       a second row with an id read earlier in the same pass: last (it wins,
  *                                         counted as a duplicate, default) or reject (kept in the rejects)
  * </pre>
@@ -57,6 +59,7 @@ public final class TabularMapping {
     private final String customerSource;
     private final boolean customerByEmail;
     private final boolean rejectDuplicates;
+    private final boolean complete;
     private final Map<String, String> settings = new LinkedHashMap<>();
 
     /**
@@ -112,6 +115,14 @@ public final class TabularMapping {
                     + io.vitals.kpi.Texts.clip(dup) + "'");
         }
         this.rejectDuplicates = dup.equals("reject");
+        String whole = p.getOrDefault("complete", "false").trim().toLowerCase(Locale.ROOT);
+        if (!whole.equals("true") && !whole.equals("false")) {
+            throw new IllegalArgumentException("complete must be true or false; got '" + io.vitals.kpi.Texts.clip(whole) + "'");
+        }
+        this.complete = whole.equals("true");
+        if (complete && entity != Entity.CUSTOMERS && entity != Entity.SUBSCRIPTIONS) {
+            throw new IllegalArgumentException("complete = true tells deletions of customers or subscriptions, not of " + entity.code());
+        }
         String cs = p.getOrDefault("customerSource", "").trim().toLowerCase(Locale.ROOT);
         if (!cs.isEmpty() && !SOURCE_ID.matcher(cs).matches()) {
             throw new IllegalArgumentException("customerSource must be a source id (lower-case letters, digits, dots, dashes,"
@@ -246,6 +257,9 @@ public final class TabularMapping {
         settings.put("timezone", zone.getId());
         settings.put("amountsIn", minorUnits ? "minor" : "major");
         settings.put("duplicates", rejectDuplicates ? "reject" : "last");
+        if (complete) {
+            settings.put("complete", "true");
+        }
         if (entity.customer() != Entity.CustomerRule.NONE) {
             settings.put("customerSource", customerSource == null ? "(this source)" : customerSource);
             settings.put("customerBy", customerByEmail ? "email" : "id");
@@ -339,6 +353,11 @@ public final class TabularMapping {
     /** True when a row whose id was read earlier in the pass is rejected rather than written over the earlier one. */
     boolean rejectDuplicates() {
         return rejectDuplicates;
+    }
+
+    /** True when the rows hold every record of the entity: one gone from them was deleted at the source. */
+    public boolean complete() {
+        return complete;
     }
 
     boolean customerByEmail() {

@@ -509,6 +509,16 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     }
 
     @Override
+    public java.util.Set<String> liveIds(String source, String entity) {
+        String sql = switch (entity) {
+            case "customers" -> "SELECT external_id FROM customers WHERE source = :source AND deleted_at IS NULL";
+            case "subscriptions" -> "SELECT DISTINCT subscription_key FROM subscriptions WHERE source = :source AND ended_at IS NULL";
+            default -> throw new IllegalArgumentException("live ids are kept for customers and subscriptions, not " + entity);
+        };
+        return new java.util.HashSet<>(reading(h -> h.createQuery(sql).bind("source", source).mapTo(String.class).list()));
+    }
+
+    @Override
     public long landRejects(String source) {
         try (Connection c = writes.lend()) {
             c.setAutoCommit(false);
