@@ -38,6 +38,7 @@ import picocli.CommandLine.Parameters;
         "osgi.command.function=sync",
         "osgi.command.function=status",
         "osgi.command.function=rejects",
+        "osgi.command.function=erase",
         "osgi.command.function=ids",
         HelpCommand.VITALS_COMMANDS + "=true"})
 public class ConnectorCommands {
@@ -219,6 +220,37 @@ public class ConnectorCommands {
         for (Map.Entry<String, String> note : new java.util.TreeMap<>(s.notes()).entrySet()) {
             out.println("  note         " + note.getKey() + ": " + note.getValue());
         }
+    }
+
+    @Command(name = "connector:erase", description = {
+            "Erases one customer's personal data (a data-protection request): its name, e-mail and attributes, the e-mail",
+            "and comments of its survey answers, and every rejected row that names it. Its revenue, answers and tickets",
+            "stay, anonymous, so past figures do not change; segments on its attributes no longer find it."},
+            footer = {"", "Erase it at the source too: a later sync brings back what the source still holds.", "",
+                    "Example:", "  connector:erase billing cus_123"})
+    static final class EraseArgs {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "<source>", description = "The source the customer comes from.")
+        String source;
+        @picocli.CommandLine.Parameters(index = "1", paramLabel = "<customer>", description = "The customer's id at that source.")
+        String customer;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+    }
+
+    @Descriptor("Erases one customer's personal data from the store (connector:erase --help)")
+    public void erase(String... args) {
+        EraseArgs a = Args.parse(new EraseArgs(), args, System.out);
+        if (a == null) {
+            return;
+        }
+        io.vitals.store.SyncStore.Erasure e = guard(() -> sync.erase(a.source, a.customer));
+        if (!e.found()) {
+            throw new CommandError("no customer " + a.customer + " of " + a.source + " in the store");
+        }
+        System.out.println("Erased customer " + a.customer + " of " + a.source + ": name and e-mail, " + e.attributes() + " attributes, "
+                + e.responses() + " survey answers' e-mail and comments, " + e.rejects() + " rejected rows. Past revenue, retention and"
+                + " scores do not change; segments on its attributes no longer count it. Erase it at " + a.source
+                + " too: a later sync brings back what the source still holds.");
     }
 
     @Descriptor("Shows the rows a source rejected, with the reason (connector:rejects --help for options)")

@@ -27,6 +27,15 @@ public interface SyncService {
     /** Forgets where a source got to, so its next sync reads everything again (unchanged rows stay unchanged). */
     void resetCursor(String id);
 
+    /**
+     * Erases one customer's personal data from the store (see {@link io.vitals.store.SyncStore#erase}).
+     *
+     * @throws UnknownSourceException when no source has this id
+     */
+    default io.vitals.store.SyncStore.Erasure erase(String sourceId, String customerId) {
+        throw new UnsupportedOperationException("erasure is not available");
+    }
+
     /** The newest rejected rows of a source, newest first. */
     List<Rejected> rejects(String id, int limit);
 }

@@ -29,6 +29,20 @@ public interface SyncStore {
         return java.util.Set.of();
     }
 
+    /** What erasing one customer's personal data removed. */
+    record Erasure(boolean found, long attributes, long responses, long rejects) {
+    }
+
+    /**
+     * Erases one customer's personal data (a data-protection request): its name, e-mail and attributes, the
+     * e-mail and comments of its survey answers, and every rejected row that names it. Its records stay with
+     * it, anonymous, so revenue, retention and scores of past months do not change; segments on its
+     * attributes no longer find it.
+     */
+    default Erasure erase(String source, String customerId) {
+        throw new UnsupportedOperationException("this store cannot erase");
+    }
+
     /** Forgets a source's cursor, so its next sync starts from the beginning (its records stay). */
     void resetCursor(String source);
 

@@ -492,4 +492,25 @@ class SyncRunnerTest {
         SyncReport third = runner.run(desk, SyncListener.NONE, () -> false);
         assertEquals(PageCounts.NONE, third.counts(), "nothing lands twice");
     }
+
+    @Test
+    void erasingACustomerRemovesItsPersonalDataAndLeavesItsFigures() {
+        SourcePage page = customers(0, 2);
+        page.response(new SurveyResponse(0, "crm", "r1", 0L, "c0@example.com", SurveyType.NPS, 9, 0, 10, T, "Great, ask Ann at +1 555"),
+                CustomerKey.of("crm", "c0"), "r1");
+        page.response(new SurveyResponse(0, "crm", "r2", null, "C0@example.com", SurveyType.NPS, 3, 0, 10, T, "call me"),
+                CustomerKey.email("C0@example.com"), "r2");
+        page.reject("c0,c0@example.com,a row that named the customer", "a reason");
+        runner.run(new PagedSource(List.of(c -> page)), SyncListener.NONE, () -> false);
+        io.vitals.store.SyncStore.Erasure erased = store.erase("crm", "c0");
+        assertEquals(new io.vitals.store.SyncStore.Erasure(true, 1, 2, 1), erased);
+        assertEquals(0, store.rejectCount("crm"));
+        io.vitals.kpi.KpiQuery any = io.vitals.kpi.KpiQuery.of(io.vitals.kpi.Period.month(2026, 3));
+        assertEquals("erased", store.queryRow("SELECT name AS n FROM customers WHERE external_id = 'c0'", any, Map.of()).string("n"));
+        assertEquals(0L, store.queryRow("SELECT count(*) AS n FROM survey_responses WHERE comment IS NOT NULL OR respondent_email IS NOT NULL",
+                any, Map.of()).count("n"));
+        assertEquals(2L, store.queryRow("SELECT count(*) AS n FROM survey_responses", any, Map.of()).count("n"), "the answers still count");
+        assertEquals("Customer 1", store.queryRow("SELECT name AS n FROM customers WHERE external_id = 'c1'", any, Map.of()).string("n"));
+        assertEquals(new io.vitals.store.SyncStore.Erasure(false, 0, 0, 0), store.erase("crm", "nobody"));
+    }
 }

@@ -509,6 +509,59 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     }
 
     @Override
+    public Erasure erase(String source, String customerId) {
+        try (Connection c = writes.lend()) {
+            c.setAutoCommit(false);
+            long id;
+            String email;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, email FROM customers WHERE source = ? AND external_id = ?")) {
+                ps.setString(1, source);
+                ps.setString(2, customerId);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        c.rollback();
+                        return new Erasure(false, 0, 0, 0);
+                    }
+                    id = rs.getLong(1);
+                    email = rs.getString(2);
+                }
+            }
+            moveDataVersion(c);
+            long attributes = update(c, "DELETE FROM customer_attributes WHERE customer_id = ?", id);
+            update(c, "UPDATE customers SET name = 'erased', email = NULL WHERE id = ?", id);
+            long responses = update(c, "UPDATE survey_responses SET respondent_email = NULL, comment = NULL WHERE customer_id = ?", id);
+            if (email != null) {
+                // answers kept unmatched under the same address
+                try (PreparedStatement ps = c.prepareStatement("UPDATE survey_responses SET respondent_email = NULL, comment = NULL"
+                        + " WHERE customer_id IS NULL AND lower(respondent_email) = lower(?)")) {
+                    ps.setString(1, email);
+                    responses += ps.executeUpdate();
+                }
+            }
+            long rejects = 0;
+            for (String mark : email == null ? List.of(customerId) : List.of(customerId, email)) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_rejects WHERE raw LIKE ? ESCAPE '!'")) {
+                    ps.setString(1, "%" + mark.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+                    rejects += ps.executeUpdate();
+                }
+            }
+            c.commit();
+            ownCommits.incrementAndGet();
+            knownCustomers.forget();
+            return new Erasure(true, attributes, responses, rejects);
+        } catch (SQLException e) {
+            throw writeFailure("the erasure of " + source + ":" + customerId, e);
+        }
+    }
+
+    private static long update(Connection c, String sql, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            return ps.executeUpdate();
+        }
+    }
+
+    @Override
     public java.util.Set<String> liveIds(String source, String entity) {
         String sql = switch (entity) {
             case "customers" -> "SELECT external_id FROM customers WHERE source = :source AND deleted_at IS NULL";

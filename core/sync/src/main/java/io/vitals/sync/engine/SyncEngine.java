@@ -368,6 +368,20 @@ public class SyncEngine implements SyncService {
     }
 
     @Override
+    public io.vitals.store.SyncStore.Erasure erase(String id, String customerId) {
+        if (!handles.containsKey(id) && notRunning().stream().noneMatch(s -> s.id().equals(id))
+                && store.lastReport(id).isEmpty()) {
+            throw new UnknownSourceException(id, handles.keySet().stream().sorted().toList());
+        }
+        io.vitals.store.SyncStore.Erasure erased = store.erase(id, customerId);
+        if (erased.found()) {
+            log.audit("Erased the personal data of customer {} of {}: {} attributes, {} survey answers, {} rejected rows", customerId, id,
+                    erased.attributes(), erased.responses(), erased.rejects());
+        }
+        return erased;
+    }
+
+    @Override
     public void resetCursor(String id) {
         require(id);
         store.resetCursor(id);
