@@ -247,7 +247,7 @@ class HttpIT {
             }
             checked++;
         }
-        assertEquals(7, checked);
+        assertEquals(8, checked);
     }
 
     static JsonNode resolve(JsonNode doc, JsonNode node) {

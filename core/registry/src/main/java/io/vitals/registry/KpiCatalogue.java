@@ -146,10 +146,53 @@ public class KpiCatalogue implements KpiRegistry {
         // an id is fixed for the life of the service (a new id is a new registration); read it once
         entries.put(reference, new Entry(kpi, kpi.definition().id(), from, version, shown, time,
                 (Long) reference.getProperty(Constants.SERVICE_ID), origin != null));
+        synchronized (departed) {
+            departed.notifyAll();
+        }
     }
 
     void removeKpi(ServiceReference<Kpi> reference) {
-        entries.remove(reference); // its kept answers are keyed by its service id: never asked for again, they age out
+        Entry gone = entries.remove(reference); // its kept answers are keyed by its service id: never asked for again, they age out
+        if (gone != null && winner(gone.id()).isEmpty()) {
+            synchronized (departed) {
+                departed.put(gone.id(), System.nanoTime());
+            }
+        }
+    }
+
+    /**
+     * KPIs whose last service went, and when: a reconfigured KPI is a new component (its old one deactivated
+     * first), so a question in between waits for it rather than calling it unknown.
+     */
+    private final Map<String, Long> departed = new java.util.HashMap<>();
+    static final long RETURN_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    static final long RETURN_WAIT_MILLIS = 5_000;
+
+    /** The KPI, once it is back when it left moments ago; empty at once otherwise. */
+    private Optional<Entry> returning(String id) {
+        synchronized (departed) {
+            Long at = departed.get(id);
+            if (at == null || System.nanoTime() - at > RETURN_WINDOW_NANOS) {
+                return Optional.empty();
+            }
+            long deadline = System.currentTimeMillis() + RETURN_WAIT_MILLIS;
+            Optional<Entry> back = winner(id);
+            while (back.isEmpty()) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    departed.remove(id); // gone for good: the next question is answered at once
+                    return Optional.empty();
+                }
+                try {
+                    departed.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
+                back = winner(id);
+            }
+            return back;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -216,11 +259,15 @@ public class KpiCatalogue implements KpiRegistry {
 
     @Override
     public Optional<KpiInfo> find(String id) {
-        return winner(id).map(Entry::info);
+        Optional<Entry> winner = winner(id);
+        return (winner.isPresent() ? winner : returning(id)).map(Entry::info);
     }
 
     private Entry entry(String id) {
         Optional<Entry> winner = winner(id);
+        if (winner.isEmpty()) {
+            winner = returning(id);
+        }
         if (winner.isPresent()) {
             return winner.get();
         }

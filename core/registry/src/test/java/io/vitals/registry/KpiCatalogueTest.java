@@ -99,9 +99,11 @@ class KpiCatalogueTest {
                 });
     }
 
+    final ServiceReference<Kpi> first = reference(1);
+
     @BeforeEach
     void register() {
-        registry.addKpi(reference(1), kpi);
+        registry.addKpi(first, kpi);
         registry.bindStore(store);
     }
 
@@ -256,6 +258,34 @@ class KpiCatalogueTest {
         registry.removeKpi(second);
         registry.compute("counted", october);
         assertEquals(1, kpi.computed.get(), "the first KPI's answer is still right for it");
+    }
+
+    @Test
+    void aQuestionWhileAKpiIsReconfiguredWaitsForItsNewComponent() throws Exception {
+        registry.removeKpi(first); // a new configuration: SCR deactivates the component, then activates a new one
+        CountingKpi reconfigured = new CountingKpi();
+        Thread back = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            registry.addKpi(reference(3), reconfigured);
+        });
+        back.start();
+        assertEquals(1.0, registry.compute("counted", october).value(), "answered by the new component, not 'unknown KPI'");
+        assertEquals(1, reconfigured.computed.get());
+        back.join();
+    }
+
+    @Test
+    void aKpiNeverSeenOrGoneForGoodIsUnknown() {
+        io.vitals.kpi.UnknownKpiException typo = assertThrows(io.vitals.kpi.UnknownKpiException.class,
+                () -> registry.compute("countd", october));
+        assertTrue(typo.getMessage().contains("did you mean 'counted'"), typo.getMessage());
+        registry.removeKpi(first);
+        assertThrows(io.vitals.kpi.UnknownKpiException.class, () -> registry.compute("counted", october)); // after the wait
+        assertThrows(io.vitals.kpi.UnknownKpiException.class, () -> registry.compute("counted", october)); // at once
     }
 
     /** A KPI that works until its time limit stops it, as the store's statements do, and counts how often it was asked. */

@@ -154,17 +154,41 @@ class ExamplesTest {
                 Map.of("score", 3L, "matched", 0L, "answered_at", epoch("2024-05-06T17:00:00Z"))),
                 rows("SELECT score, customer_id IS NOT NULL AS matched, answered_at FROM survey_responses ORDER BY external_id"));
         assertEquals(List.of(
-                Map.of("external_id", "3668-QPYBK", "status", "canceled", "mrr_cents", 5385L, "started_at", epoch("2024-04-01T00:00:00Z"),
+                Map.of("external_id", "3668-QPYBK", "status", "canceled", "mrr_cents", 5385L, "started_at", epoch("2024-03-31T00:00:00Z"),
                         "ended_at", epoch("2024-06-01T00:00:00Z")),
-                Map.of("external_id", "4472-LVYGI", "status", "active", "mrr_cents", 5255L, "started_at", epoch("2024-06-01T00:00:00Z"),
+                Map.of("external_id", "4472-LVYGI", "status", "active", "mrr_cents", 5255L, "started_at", epoch("2024-05-31T00:00:00Z"),
                         "ended_at", 0L),
-                Map.of("external_id", "5575-GNVDE", "status", "active", "mrr_cents", 5695L, "started_at", epoch("2021-08-01T00:00:00Z"),
+                Map.of("external_id", "5575-GNVDE", "status", "active", "mrr_cents", 5695L, "started_at", epoch("2021-07-31T00:00:00Z"),
                         "ended_at", 0L),
-                Map.of("external_id", "7590-VHVEG", "status", "active", "mrr_cents", 2985L, "started_at", epoch("2024-05-01T00:00:00Z"),
+                Map.of("external_id", "7590-VHVEG", "status", "active", "mrr_cents", 2985L, "started_at", epoch("2024-04-30T00:00:00Z"),
                         "ended_at", 0L)),
                 rows("SELECT external_id, status, mrr_cents, started_at, coalesce(ended_at, 0) AS ended_at FROM subscriptions"
                         + " WHERE source = 'telco' ORDER BY external_id"));
         assertEquals(List.of(Map.of("plan", "Month-to-month", "n", 2L), Map.of("plan", "One year", "n", 1L), Map.of("plan", "Two year", "n", 1L)),
                 rows("SELECT plan, count(*) AS n FROM customers WHERE source = 'telco-customers' GROUP BY plan ORDER BY plan"));
+        // the churn the example suggests, by the churn rule (paying at the start, not at the end): every customer of the
+        // sample is paying when [06-01, 06-02) begins, tenure 0 and 1 included, and the one with Churn = Yes is gone: 1 of 4
+        long start = epoch("2024-06-01T00:00:00Z");
+        long end = epoch("2024-06-02T00:00:00Z");
+        assertEquals(List.of(Map.of("paying", 4L, "churned", 1L)), rows("SELECT count(*) AS paying, count(*) FILTER (WHERE ended_at IS NOT NULL"
+                + " AND ended_at < " + end + ") AS churned FROM subscriptions WHERE source = 'telco' AND mrr_cents > 0 AND started_at < " + start
+                + " AND (ended_at IS NULL OR ended_at >= " + start + ")"));
+    }
+
+    @Test
+    void theAnnotatedExampleReadsTicketsOfAnotherSourcesCustomers() throws IOException {
+        write("imports/crm.csv", "id,name,since", "acme-1,Acme,2023-01-01");
+        Map<String, Object> crm = new HashMap<>(Map.of("path", "imports/crm.csv", "entity", "customers", "map.externalId", "id", "map.name", "name",
+                "map.signupAt", "since",
+                "felix.fileinstall.filename", "file:" + home.resolve("etc/vitals.source.file-crm.cfg")));
+        assertEquals(SyncReport.Outcome.COMPLETE, harness.sync(new FileSource(Configs.of(FileSource.Config.class, crm), crm, home)).outcome());
+        write("imports/tickets.csv", "Ticket ID,Organization,Created at,Priority", "T-1,acme-1,05/02/2024 14:30,P1", "T-2,acme-1,05/03/2024 09:05,low");
+
+        assertEquals(new PageCounts(2, 2, 0, 0, 0), sync("example"));
+        assertEquals(List.of(
+                Map.of("external_id", "T-1", "customer", "acme-1", "created_at", epoch("2024-05-02T14:30:00Z"), "priority", "urgent", "channel", "email"),
+                Map.of("external_id", "T-2", "customer", "acme-1", "created_at", epoch("2024-05-03T09:05:00Z"), "priority", "low", "channel", "email")),
+                rows("SELECT t.external_id, c.external_id AS customer, t.created_at, t.priority, t.channel FROM tickets t"
+                        + " JOIN customers c ON c.id = t.customer_id ORDER BY 1"));
     }
 }
