@@ -126,7 +126,13 @@ public class PlatformStatus implements RuntimeStatus {
         try {
             Configuration[] all = cm.listConfigurations("(felix.fileinstall.filename=*)");
             for (Configuration c : all == null ? new Configuration[0] : all) {
-                Object file = c.getProperties() == null ? null : c.getProperties().get("felix.fileinstall.filename");
+                java.util.Dictionary<String, Object> props;
+                try {
+                    props = c.getProperties();
+                } catch (IllegalStateException deletedMeanwhile) {
+                    continue; // its file was removed between listing and reading
+                }
+                Object file = props == null ? null : props.get("felix.fileinstall.filename");
                 Path path = file == null ? null : fileOf(file.toString());
                 if (path != null) {
                     byFile.put(path.toString(), c);

@@ -255,7 +255,12 @@ public class SyncEngine implements SyncService {
         List<String> kinds = kinds().stream().map(ConnectorKind::kind).toList();
         List<SourceStatus> out = new ArrayList<>();
         for (org.osgi.service.cm.Configuration c : all) {
-            java.util.Dictionary<String, Object> props = c.getProperties();
+            java.util.Dictionary<String, Object> props;
+            try {
+                props = c.getProperties();
+            } catch (IllegalStateException deletedMeanwhile) {
+                continue; // its file was removed between listing and reading
+            }
             if (props == null) {
                 continue;
             }
