@@ -32,7 +32,7 @@ import io.vitals.launcher.VitalsRuntime.CommandOutcome;
 class CatalogueIT {
 
     static final List<String> CATALOGUE = List.of("account-growth-rate", "adoption-rate", "advocacy-actions", "arpa", "arr",
-            "ces", "churn-cost", "clv", "cohort-retention", "cost-to-serve", "cross-sell-rate", "csat", "customer-churn-rate",
+            "ces", "churn-cost", "churn-reasons", "clv", "cohort-retention", "cost-to-serve", "cross-sell-rate", "csat", "customer-churn-rate",
             "customer-retention-rate", "dau", "expansion-revenue", "feature-adoption", "first-contact-resolution",
             "first-response-time", "grr", "health-score", "mau", "mrr", "nps", "nrr", "onboarding-completion", "renewal-rate",
             "resolution-time", "revenue-churn-rate", "stickiness", "time-to-first-value", "upsell-rate");

@@ -182,6 +182,7 @@ public class ConnectorCommands {
         return "read " + Render.number(c.read()) + ", inserted " + Render.number(c.inserted()) + ", updated "
                 + Render.number(c.updated()) + ", unchanged " + Render.number(c.unchanged()) + ", rejected "
                 + Render.number(c.rejected())
+                + (c.skipped() > 0 ? ", skipped " + Render.number(c.skipped()) + " (left out by the mapping's where.* or a count of 0)" : "")
                 + (c.duplicates() > 0 ? ", duplicates " + Render.number(c.duplicates()) + " (an id read before in the pass: the last kept)" : "")
                 + (c.landed() > 0 ? ", " + Render.number(c.landed()) + " earlier rejects landed (their customer came)" : "");
     }
@@ -247,8 +248,9 @@ public class ConnectorCommands {
         if (!e.found()) {
             throw new CommandError("no customer " + a.customer + " of " + a.source + " in the store");
         }
-        System.out.println("Erased customer " + a.customer + " of " + a.source + ": name and e-mail, " + e.attributes() + " attributes, "
-                + e.responses() + " survey answers' e-mail and comments, " + e.rejects() + " rejected rows. Past revenue, retention and"
+        System.out.println("Erased customer " + a.customer + " of " + a.source + ": name and e-mail, " + e.attributes() + " attributes"
+                + " (its own and its tickets'), " + e.responses() + " survey answers' e-mail and comments, " + e.cancellations()
+                + " cancellations' feedback, " + e.rejects() + " rejected rows. Past revenue, retention and"
                 + " scores do not change; segments on its attributes no longer count it. Erase it at " + a.source
                 + " too: a later sync brings back what the source still holds.");
     }

@@ -40,6 +40,7 @@ public final class SourcePage {
     private final List<Rejection> rejections = new ArrayList<>();
     private String cursor;
     private long read = -1;
+    private long skipped;
 
     /** A row that did not make a record, with the reason in words. */
     public record Rejection(String raw, String reason) {
@@ -140,6 +141,25 @@ public final class SourcePage {
         return this;
     }
 
+    /** A row read that the mapping leaves out by its own rule (a row filter): counted, neither a record nor a reject. */
+    public SourcePage skip() {
+        return skip(1);
+    }
+
+    /** Several rows read that the mapping leaves out. */
+    public SourcePage skip(long rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("a page cannot skip " + rows + " rows");
+        }
+        skipped += rows;
+        return this;
+    }
+
+    /** A cancellation with its reason, of a customer and, when known, a subscription of this source. */
+    public SourcePage cancellation(io.vitals.model.Cancellation c, CustomerKey customer, String raw) {
+        return add(c, customer, null, raw);
+    }
+
     /** Where the next sync should start if this page is the last to commit. */
     public SourcePage cursor(String cursor) {
         this.cursor = cursor;
@@ -165,14 +185,20 @@ public final class SourcePage {
     }
 
     public long read() {
-        return read >= 0 ? read : entries.size() + rejections.size();
+        return read >= 0 ? read : entries.size() + rejections.size() + skipped;
+    }
+
+    /** Rows the mapping left out by its own rule. */
+    public long skipped() {
+        return skipped;
     }
 
     public boolean isEmpty() {
-        return entries.isEmpty() && rejections.isEmpty();
+        return entries.isEmpty() && rejections.isEmpty() && skipped == 0;
     }
 
+    /** Rows in the page, those left out included (so a page of them commits, and its cursor moves on). */
     public int size() {
-        return entries.size() + rejections.size();
+        return (int) Math.min(Integer.MAX_VALUE, entries.size() + rejections.size() + skipped);
     }
 }

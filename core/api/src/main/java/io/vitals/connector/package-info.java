@@ -5,7 +5,7 @@
  * external id, rejected rows with their reason, and the cursor after the page), so a sync stopped
  * anywhere resumes without losing or doubling anything.
  */
-@Version("1.4.0")
+@Version("1.5.0")
 @Export
 package io.vitals.connector;
 

@@ -51,6 +51,11 @@ public interface DataWriter {
         void add(OnboardingMilestone milestone);
         void add(CostEntry cost);
 
+        /** A cancellation with its reason; its {@code customerId} must be set. */
+        default void add(io.vitals.model.Cancellation cancellation) {
+            throw new UnsupportedOperationException("this store keeps no cancellations");
+        }
+
         /** Makes everything added so far durable and visible; the batch stays open for more. */
         void commit();
 

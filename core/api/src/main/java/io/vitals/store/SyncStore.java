@@ -29,13 +29,20 @@ public interface SyncStore {
         return java.util.Set.of();
     }
 
-    /** What erasing one customer's personal data removed. */
-    record Erasure(boolean found, long attributes, long responses, long rejects) {
+    /**
+     * What erasing one customer's personal data removed: its attributes and its tickets', its survey answers'
+     * e-mail and comments, the rejected rows naming it, its cancellations' feedback.
+     */
+    record Erasure(boolean found, long attributes, long responses, long rejects, long cancellations) {
+        public Erasure(boolean found, long attributes, long responses, long rejects) {
+            this(found, attributes, responses, rejects, 0);
+        }
     }
 
     /**
-     * Erases one customer's personal data (a data-protection request): its name, e-mail and attributes, the
-     * e-mail and comments of its survey answers, and every rejected row that names it. Its records stay with
+     * Erases one customer's personal data (a data-protection request): its name, e-mail and attributes, its
+     * tickets' attributes, the e-mail and comments of its survey answers, what it said when it cancelled, and
+     * every rejected row that names it. Its records stay with
      * it, anonymous, so revenue, retention and scores of past months do not change; segments on its
      * attributes no longer find it.
      */

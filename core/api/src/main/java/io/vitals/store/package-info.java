@@ -3,7 +3,7 @@
  * ({@link io.vitals.store.MetricStore}), and batched writes for sources ({@link io.vitals.store.DataWriter}).
  * Which database sits behind it is the store's business.
  */
-@Version("1.5.0")
+@Version("1.6.0")
 @Export
 package io.vitals.store;
 

@@ -132,7 +132,7 @@ public final class SyncRunner {
 
     /** The page with every record in another currency moved to its rejects. */
     SourcePage inOneCurrency(SourcePage page) {
-        SourcePage out = new SourcePage().read(page.read());
+        SourcePage out = new SourcePage().read(page.read()).skip(page.skipped());
         if (page.cursor() != null) {
             out.cursor(page.cursor());
         }

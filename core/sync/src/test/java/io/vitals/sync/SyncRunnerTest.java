@@ -513,4 +513,47 @@ class SyncRunnerTest {
         assertEquals("Customer 1", store.queryRow("SELECT name AS n FROM customers WHERE external_id = 'c1'", any, Map.of()).string("n"));
         assertEquals(new io.vitals.store.SyncStore.Erasure(false, 0, 0, 0), store.erase("crm", "nobody"));
     }
+
+    @Test
+    void ticketAttributesCountedEventsAndCancellationsFoundThroughTheirSubscription() {
+        runner.run(new PagedSource(List.of(c -> customers(0, 2))), SyncListener.NONE, () -> false);
+        io.vitals.kpi.KpiQuery any = io.vitals.kpi.KpiQuery.of(io.vitals.kpi.Period.month(2026, 3));
+        CustomerKey c0 = CustomerKey.of("crm", "c0");
+        java.util.function.Function<Map<String, String>, SourcePage> ticketPage = attributes -> new SourcePage()
+                .ticket(new SupportTicket(0, "desk", "t1", null, "high", "email", "open", T, null, null, 0, 0, attributes), c0, "t1")
+                .event(new UsageEvent("desk", null, 0, "u1", "export", T, 14), c0, "14 exports")
+                .skip();
+        Source desk = pages("desk", List.of(ticketPage.apply(Map.of("area", "billing", "tier", "gold"))));
+        assertEquals(new PageCounts(3, 2, 0, 0, 0, 0, 0, 1), runner.run(desk, SyncListener.NONE, () -> false).counts());
+        assertEquals(1L, store.lastReport("desk").orElseThrow().counts().skipped(), "kept with the run");
+        assertEquals(2L, store.queryRow("SELECT count(*) AS n FROM ticket_attributes", any, Map.of()).count("n"));
+        assertEquals(14L, store.queryRow("SELECT event_count AS n FROM usage_events", any, Map.of()).count("n"));
+        // the same ticket with one attribute changed is updated; read again as it is, unchanged
+        Source edited = pages("desk", List.of(ticketPage.apply(Map.of("area", "invoices", "tier", "gold"))));
+        assertEquals(new PageCounts(3, 0, 1, 1, 0, 0, 0, 1), runner.run(edited, SyncListener.NONE, () -> false).counts());
+        assertEquals("invoices", store.queryRow("SELECT value AS v FROM ticket_attributes WHERE name = 'area'", any, Map.of()).string("v"));
+        assertEquals(new PageCounts(3, 0, 0, 2, 0, 0, 0, 1), runner.run(edited, SyncListener.NONE, () -> false).counts());
+
+        // a cancellation names only its subscription: it waits for it, then lands with that subscription's customer
+        SourcePage cancellations = new SourcePage().cancellation(new io.vitals.model.Cancellation(0, "churn-survey", "x1", null, "sub_9",
+                T, "too_expensive", "Our budget was cut"), CustomerKey.ofSubscription("billing", "sub_9"), "x1,sub_9,too_expensive");
+        Source survey = pages("churn-survey", List.of(cancellations, new SourcePage()));
+        assertEquals(1, runner.run(survey, SyncListener.NONE, () -> false).counts().rejected());
+        assertEquals(List.of("no customer of subscription billing:sub_9 in the store"),
+                store.rejects("churn-survey", 10).stream().map(Rejected::reason).toList());
+        Subscription sub9 = Subscription.priced(0, "billing", "sub_9", 0, "pro", "active", BillingInterval.MONTH, 1, 1, 1_500, "USD", T, null);
+        runner.run(pages("billing", List.of(new SourcePage().subscription(sub9, CustomerKey.of("crm", "c1"), "sub_9"))),
+                SyncListener.NONE, () -> false);
+        assertEquals(1L, runner.run(survey, SyncListener.NONE, () -> false).counts().landed());
+        assertEquals("c1", store.queryRow("SELECT c.external_id AS c FROM cancellations x JOIN customers c ON c.id = x.customer_id",
+                any, Map.of()).string("c"));
+        assertEquals(0, store.rejectCount("churn-survey"));
+
+        // erasing c1 forgets what it said; erasing c0 its ticket's attributes
+        assertEquals(1L, store.erase("crm", "c1").cancellations());
+        assertNull(store.queryRow("SELECT feedback AS f FROM cancellations", any, Map.of()).string("f"));
+        assertEquals("too_expensive", store.queryRow("SELECT reason AS r FROM cancellations", any, Map.of()).string("r"));
+        assertEquals(2L, store.erase("crm", "c0").attributes() - 1, "its own attribute and its ticket's two");
+        assertEquals(0L, store.queryRow("SELECT count(*) AS n FROM ticket_attributes", any, Map.of()).count("n"));
+    }
 }

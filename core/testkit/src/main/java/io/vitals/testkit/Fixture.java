@@ -201,6 +201,12 @@ public final class Fixture implements AutoCloseable {
         return this;
     }
 
+    /** A cancellation of the customer at the instant, with its reason (null for none). */
+    public Fixture cancellation(long customerId, String when, String reason) {
+        batch().add(new io.vitals.model.Cancellation(0, SOURCE, nextId(), customerId, null, at(when), reason, null));
+        return this;
+    }
+
     @Override
     public void close() {
         if (batch != null) {

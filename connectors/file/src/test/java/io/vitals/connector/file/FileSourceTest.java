@@ -180,6 +180,33 @@ class FileSourceTest {
         assertEquals("Société Générale", value("SELECT name FROM customers WHERE source = 'latin'"));
     }
 
+    @Test
+    void aChurnExportBecomesCancellationsWithTheirReasons() throws Exception {
+        write("customers.csv", customerRows(0, 3));
+        harness.sync(customers("customers.csv"));
+        // one row per customer; only those with Churn = Yes cancelled, the reason from two columns
+        write("churn.csv", "id,Churn,Churn Category,Churn Reason,Snapshot\n"
+                + "c0,Yes,Price,Competitor made better offer,2024-06-01\n"
+                + "c1,No,,,2024-06-01\n"
+                + "c2,Yes,Dissatisfaction,,2024-06-01\n"
+                + "c9,Yes,Price,Price too high,2024-06-01\n");
+        FileSource churn = source("id", "churn", "path", "churn.csv", "entity", "cancellations", "map.externalId", "id",
+                "map.customer", "id", "customerSource", "crm", "map.canceledAt", "Snapshot", "map.reason", "Churn Category + Churn Reason",
+                "value.reason.Price|Competitor made better offer", "competitor offer", "where.Churn", "Yes");
+        SyncReport report = harness.sync(churn);
+        assertEquals(SyncReport.Outcome.COMPLETE, report.outcome(), report.message());
+        assertEquals(new PageCounts(4, 2, 0, 0, 1, 0, 0, 1), report.counts(), "c1 left out, c9 waits for its customer");
+        assertEquals(List.of(Map.of("external_id", "c0", "reason", "competitor offer"), Map.of("external_id", "c2", "reason", "Dissatisfaction|")),
+                rows("SELECT external_id, reason FROM cancellations ORDER BY external_id"));
+        assertEquals(List.of("no customer crm:c9 in the store"), reasons("churn"));
+
+        write("bad.csv", "id,Snapshot\nc0,2024-06-01\n");
+        SyncReport missing = harness.sync(source("id", "bad", "path", "bad.csv", "entity", "cancellations", "map.externalId", "id",
+                "map.customer", "id", "customerSource", "crm", "map.canceledAt", "Snapshot", "where.Churn", "Yes"));
+        assertEquals(SyncReport.Outcome.COMPLETE, missing.outcome());
+        assertEquals(List.of("bad.csv has no column 'Churn' (where.Churn); its columns are id, Snapshot"), reasons("bad"));
+    }
+
     // ---------------------------------------------------------------- JSON Lines
 
     @Test

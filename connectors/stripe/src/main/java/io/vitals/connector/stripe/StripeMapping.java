@@ -17,6 +17,7 @@ import io.vitals.connector.CustomerKey;
 import io.vitals.connector.SourceException;
 import io.vitals.connector.SourcePage;
 import io.vitals.model.BillingInterval;
+import io.vitals.model.Cancellation;
 import io.vitals.model.Customer;
 import io.vitals.model.Invoice;
 import io.vitals.model.Subscription;
@@ -145,11 +146,37 @@ final class StripeMapping {
                     page.subscription(state, customer, raw);
                 }
             }
+            Cancellation why = cancellation(s, id, clock.instant().getEpochSecond());
+            if (why != null) {
+                page.cancellation(why, customer, raw);
+            }
         } catch (Unmappable e) {
             page.reject(raw, e.getMessage());
         } catch (IllegalArgumentException | ArithmeticException e) {
             page.reject(raw, "subscription " + id + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Why the subscription was cancelled, once it was ({@code canceled_at} has passed, whether it ends then or
+     * at its period's end): Stripe's {@code cancellation_details} as the customer gave it ({@code feedback}:
+     * too_expensive, switched_service, ...) or, without that, as Stripe recorded it ({@code reason}:
+     * cancellation_requested, payment_failed, payment_disputed), with the customer's {@code comment}. One per
+     * subscription; null when it was not cancelled or nothing says why.
+     */
+    private Cancellation cancellation(JsonNode s, String id, long now) {
+        JsonNode details = s.path("cancellation_details");
+        Long canceled = s.path("canceled_at").canConvertToLong() ? s.path("canceled_at").asLong() : null;
+        if (canceled == null || canceled > now || !details.isObject()) {
+            return null;
+        }
+        String feedback = blankToNull(text(details, "feedback"));
+        String reason = feedback != null ? feedback : blankToNull(text(details, "reason"));
+        String comment = blankToNull(text(details, "comment"));
+        if (reason == null && comment == null) {
+            return null;
+        }
+        return new Cancellation(0, source, id, null, id, Instant.ofEpochSecond(canceled), reason, comment);
     }
 
     /** Metered items left out of MRR since this mapping was made (one sync). */

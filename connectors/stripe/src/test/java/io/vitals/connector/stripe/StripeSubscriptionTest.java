@@ -376,4 +376,38 @@ class StripeSubscriptionTest {
         assertEquals(3_000 + 7_000 + 1_800 + 9_900, mrrAt("2026-04-01"));
         assertEquals(3_000 + 1_800 + 9_900, mrrAt("2026-05-01"));
     }
+
+    @Test
+    void aCancellationKeepsWhyTheCustomerLeft() {
+        ObjectNode pricey = monthly("pricey", 4_000, 1, "2025-05-01");
+        pricey.put("status", "canceled").put("canceled_at", t("2026-02-20")).put("ended_at", t("2026-02-20"))
+                .set("cancellation_details", obj("feedback", "too_expensive", "comment", "Too much for a team of 3",
+                        "reason", "cancellation_requested"));
+        ObjectNode unpaid = monthly("unpaid", 2_000, 1, "2025-05-01");
+        unpaid.put("status", "canceled").put("canceled_at", t("2026-03-01")).put("ended_at", t("2026-03-01"))
+                .set("cancellation_details", obj("reason", "payment_failed"));
+        ObjectNode quiet = monthly("quiet", 1_000, 1, "2025-05-01");
+        quiet.put("status", "canceled").put("canceled_at", t("2026-03-02")).put("ended_at", t("2026-03-02"))
+                .set("cancellation_details", obj("comment", " "));
+        // cancelled on 03-10, to end with its period on 04-10: the reason is known now, the revenue still counts
+        ObjectNode leaving = monthly("leaving", 7_000, 1, "2025-07-10");
+        leaving.put("cancel_at_period_end", true).put("canceled_at", t("2026-03-10")).put("current_period_end", t("2026-04-10"))
+                .set("cancellation_details", obj("feedback", "switched_service"));
+        monthly("loyal", 2_000, 1, "2025-05-01");
+
+        assertEquals(SyncReport.Outcome.COMPLETE, harness.sync(source(10)).outcome());
+        java.util.function.Supplier<List<String>> cancellations = () -> harness.rows("SELECT x.external_id, x.subscription, c.external_id"
+                + " AS customer, x.canceled_at, x.reason, x.feedback FROM cancellations x JOIN customers c ON c.id = x.customer_id"
+                + " ORDER BY x.external_id").stream().map(r -> r.get("external_id") + " of " + r.get("customer") + " at "
+                + Instant.ofEpochSecond(((Number) r.get("canceled_at")).longValue()) + ": " + r.get("reason") + " / " + r.get("feedback"))
+                .toList();
+        List<String> expected = List.of(
+                "sub_leaving of cus_leaving at 2026-03-10T00:00:00Z: switched_service / null",
+                "sub_pricey of cus_pricey at 2026-02-20T00:00:00Z: too_expensive / Too much for a team of 3",
+                "sub_unpaid of cus_unpaid at 2026-03-01T00:00:00Z: payment_failed / null");
+        assertEquals(expected, cancellations.get());
+        assertEquals(7_000 + 2_000, mrrAt("2026-04-01"), "a cancellation is no churn before the subscription ends");
+        harness.sync(source(10));
+        assertEquals(expected, cancellations.get(), "read again, nothing doubles");
+    }
 }

@@ -84,7 +84,8 @@ public enum Entity {
             f("customer", Kind.TEXT, true, null, "the account"),
             f("userId", Kind.TEXT, true, null, "the user who did it"),
             f("event", Kind.TEXT, true, null, "the event's name"),
-            f("occurredAt", Kind.DATE, true, null, "when it happened")),
+            f("occurredAt", Kind.DATE, true, null, "when it happened"),
+            f("count", Kind.COUNT, false, "1", "how many times it happened (a row of daily counts); a row of 0 is left out")),
 
     DEALS("deals", CustomerRule.OPTIONAL,
             f("externalId", Kind.TEXT, true, null, "the deal's id"),
@@ -114,7 +115,15 @@ public enum Entity {
             f("customer", Kind.TEXT, false, null, "the customer (empty for a cost shared by all)"),
             f("category", Kind.CODE, true, null, "support, success, infrastructure, churn..."),
             f("amount", Kind.AMOUNT, true, null, "the amount"),
-            f("incurredAt", Kind.DATE, true, null, "when it was incurred"));
+            f("incurredAt", Kind.DATE, true, null, "when it was incurred")),
+
+    CANCELLATIONS("cancellations", CustomerRule.REQUIRED,
+            f("externalId", Kind.TEXT, true, null, "the cancellation's id"),
+            f("customer", Kind.TEXT, true, null, "the customer who cancelled"),
+            f("subscription", Kind.TEXT, false, null, "the id of the cancelled subscription in the customer source"),
+            f("canceledAt", Kind.DATE, true, null, "when it was cancelled"),
+            f("reason", Kind.TEXT, false, null, "the reason, as a code or the words of a churn survey's choice"),
+            f("feedback", Kind.TEXT, false, null, "what the customer said"));
 
     /** How a field's text is read. */
     public enum Kind {
@@ -183,7 +192,12 @@ public enum Entity {
 
     public String fieldNames() {
         return fields.stream().map(Field::name).collect(Collectors.joining(", "))
-                + (this == CUSTOMERS ? ", attributes" : "");
+                + (hasAttributes() ? ", attributes" : "");
+    }
+
+    /** Whether a mapping may give its records attributes ({@code map.attributes}, {@code attribute.<name>}). */
+    public boolean hasAttributes() {
+        return this == CUSTOMERS || this == TICKETS;
     }
 
     /** @throws IllegalArgumentException naming the entities there are */

@@ -34,16 +34,24 @@ public final class RowMapper {
 
     /**
      * What a row became: a record with the customer it names (null for none) and, for an
-     * invoice, its subscription's id in the same source; or the reason it did not.
+     * invoice, its subscription's id in the same source; or the reason it did not; or nothing, when
+     * the mapping leaves the row out ({@code where.*}, a usage count of 0).
      */
     public record Result(Object record, CustomerKey customer, String subscription, String reason) {
+
+        private static final Result SKIPPED = new Result(null, null, null, null);
 
         static Result rejected(String reason) {
             return new Result(null, null, null, reason);
         }
 
         public boolean mapped() {
-            return reason == null;
+            return reason == null && record != null;
+        }
+
+        /** True when the mapping leaves the row out by its own rule: neither a record nor a reject. */
+        public boolean skipped() {
+            return reason == null && record == null;
         }
     }
 
@@ -77,6 +85,9 @@ public final class RowMapper {
      *        mapping names no id column; may be null
      */
     public Result map(Map<String, String> row, String rowId) {
+        if (!mapping.keeps(row)) {
+            return Result.SKIPPED;
+        }
         try {
             return switch (entity) {
                 case CUSTOMERS -> customer(row, rowId);
@@ -90,6 +101,7 @@ public final class RowMapper {
                 case ADVOCACY_EVENTS -> advocacy(row, rowId);
                 case ONBOARDING_MILESTONES -> milestone(row, rowId);
                 case COSTS -> cost(row, rowId);
+                case CANCELLATIONS -> cancellation(row, rowId);
             };
         } catch (Reject r) {
             return Result.rejected(r.getMessage());
@@ -108,6 +120,10 @@ public final class RowMapper {
      */
     public boolean addTo(SourcePage page, Map<String, String> row, String rowId, String raw) {
         Result r = map(row, rowId);
+        if (r.skipped()) {
+            page.skip();
+            return false;
+        }
         if (!r.mapped()) {
             page.reject(raw, r.reason());
             return false;
@@ -199,6 +215,8 @@ public final class RowMapper {
             id = m.externalId();
         } else if (record instanceof CostEntry c) {
             id = c.externalId();
+        } else if (record instanceof io.vitals.model.Cancellation c) {
+            id = c.externalId();
         } else {
             id = null;
         }
@@ -230,13 +248,14 @@ public final class RowMapper {
             page.milestone(m, r.customer(), raw);
         } else if (record instanceof CostEntry c) {
             page.cost(c, r.customer(), raw);
+        } else if (record instanceof io.vitals.model.Cancellation c) {
+            page.cancellation(c, r.customer(), raw);
         }
     }
 
     // ---- entities
 
-    private Result customer(Map<String, String> row, String rowId) throws Reject {
-        String id = id(row, rowId);
+    private Map<String, String> attributes(Map<String, String> row) {
         Map<String, String> attributes = new LinkedHashMap<>();
         for (Map.Entry<String, String> a : mapping.attributeColumns().entrySet()) {
             String v = cell(row, a.getValue());
@@ -244,6 +263,12 @@ public final class RowMapper {
                 attributes.put(a.getKey(), v.trim());
             }
         }
+        return attributes;
+    }
+
+    private Result customer(Map<String, String> row, String rowId) throws Reject {
+        String id = id(row, rowId);
+        Map<String, String> attributes = attributes(row);
         Customer c = new Customer(0, source, id, text(row, "name"), text(row, "email"), date(row, "signupAt"),
                 text(row, "plan"), text(row, "region"), text(row, "csmOwner"), text(row, "industry"), attributes);
         return new Result(c, null, null, null);
@@ -313,7 +338,7 @@ public final class RowMapper {
         CustomerKey customer = customerKey(row, null);
         SupportTicket t = new SupportTicket(0, source, id, null, (String) value(row, "priority"), text(row, "channel"),
                 text(row, "status"), date(row, "createdAt"), date(row, "firstResponseAt"), date(row, "resolvedAt"),
-                (Integer) value(row, "reopens"), (Integer) value(row, "agentReplies"));
+                (Integer) value(row, "reopens"), (Integer) value(row, "agentReplies"), attributes(row));
         return new Result(t, customer, null, null);
     }
 
@@ -330,7 +355,11 @@ public final class RowMapper {
             id = rowId;
         }
         CustomerKey customer = customerKey(row, null);
-        UsageEvent e = new UsageEvent(source, id, 0, required(row, "userId"), required(row, "event"), date(row, "occurredAt"));
+        int count = (Integer) value(row, "count");
+        if (count == 0) {
+            return Result.SKIPPED; // a day without the event: nothing happened
+        }
+        UsageEvent e = new UsageEvent(source, id, 0, required(row, "userId"), required(row, "event"), date(row, "occurredAt"), count);
         return new Result(e, customer, null, null);
     }
 
@@ -365,6 +394,14 @@ public final class RowMapper {
         return new Result(c, customer, null, null);
     }
 
+    private Result cancellation(Map<String, String> row, String rowId) throws Reject {
+        String id = id(row, rowId);
+        CustomerKey customer = customerKey(row, null);
+        io.vitals.model.Cancellation c = new io.vitals.model.Cancellation(0, source, id, null, text(row, "subscription"),
+                date(row, "canceledAt"), text(row, "reason"), text(row, "feedback"));
+        return new Result(c, customer, null, null);
+    }
+
     // ---- fields
 
     /** The record's id: its column, else the connector's row id when no column is mapped. */
@@ -390,6 +427,9 @@ public final class RowMapper {
         if (value != null) {
             if (mapping.customerByEmail()) {
                 return CustomerKey.email(value);
+            }
+            if (mapping.customerThroughSubscriptions()) {
+                return CustomerKey.ofSubscription(mapping.customerSource(source), value);
             }
             return new CustomerKey(mapping.customerSource(source), value, respondentEmail);
         }
@@ -429,8 +469,24 @@ public final class RowMapper {
 
     /** The row's raw text for the field, before translation, or null. */
     private String raw(Map<String, String> row, String field) {
-        String column = mapping.column(entity.field(field).orElseThrow());
-        return column == null ? null : cell(row, column);
+        return cell(row, entity.field(field).orElseThrow());
+    }
+
+    /** The field's cell, or its columns' cells joined by "|" when several give it (null when all are empty). */
+    private String cell(Map<String, String> row, Field f) {
+        java.util.List<String> columns = mapping.joinedColumns(f);
+        if (columns == null) {
+            String column = mapping.column(f);
+            return column == null ? null : cell(row, column);
+        }
+        StringBuilder b = new StringBuilder();
+        boolean any = false;
+        for (String column : columns) {
+            String v = cell(row, column);
+            any |= v != null && !v.isBlank();
+            b.append(v == null ? "" : v.trim()).append('|');
+        }
+        return any ? b.substring(0, b.length() - 1) : null;
     }
 
     /**
@@ -439,8 +495,7 @@ public final class RowMapper {
      */
     private Object value(Map<String, String> row, String name) throws Reject {
         Field f = entity.field(name).orElseThrow();
-        String column = mapping.column(f);
-        String raw = column == null ? null : cell(row, column);
+        String raw = cell(row, f);
         String text = raw == null ? null : raw.trim();
         String translated = null;
         if (text != null && !text.isEmpty()) {

@@ -21,10 +21,17 @@ import io.vitals.connector.tabular.Entity.Field;
  *
  * <pre>
  * entity = subscriptions                  customers, subscriptions, invoices, survey_responses, tickets, users,
- *                                         usage_events, deals, advocacy_events, onboarding_milestones, costs
+ *                                         usage_events, deals, advocacy_events, onboarding_milestones, costs,
+ *                                         cancellations
  * map.externalId = id                     the column that gives each field (see {@link Entity} for the fields)
- * map.attributes = Company size, Country  customers: these columns become attributes of the same name
- * attribute.size = Company size           customers: this column becomes the attribute "size"
+ * map.status = Churn + Churn Reason      several columns give one field: their values joined by "|" ("Yes|Price"),
+ *                                         for value.status.Yes|Price = canceled
+ * map.attributes = Company size, Country  customers, tickets: these columns become attributes of the same name
+ * attribute.size = Company size           customers, tickets: this column becomes the attribute "size"
+ * where.Churn = Yes, True                 only rows whose Churn is one of these (case does not matter) become records;
+ *                                         where.Churn = * keeps rows where it is not empty. The others are skipped:
+ *                                         counted as read and as skipped, neither records nor rejects
+ * whereNot.Status = test, internal        rows whose Status is one of these are skipped
  * default.currency = USD                  the value when the column is absent or empty
  * value.status.Yes = canceled             a raw value translated before it is read (case does not matter)
  * dateFormat = MM/dd/yyyy                 iso (default), epoch, epoch_ms, a java.time pattern, months_before:2024-06-01
@@ -33,6 +40,8 @@ import io.vitals.connector.tabular.Entity.Field;
  * amountsIn = major                       major ("49.90" is 4990 cents, default) or minor (cents already)
  * customerSource = crm                    the source whose customer ids the customer column holds (default: this source)
  * customerBy = id                         id (default) or email: what the customer column holds
+ * customerThrough = subscriptions         the customer column holds the id of a subscription of customerSource, and
+ *                                         the record's customer is that subscription's (a row kept until it is known)
  * complete = true                         the file (the query) holds every customer or subscription: one gone from
  *                                         it was deleted at the source, and stops counting from that sync on
  * duplicates = last                       a second row with an id read earlier in the same pass: last (it wins,
@@ -49,6 +58,9 @@ public final class TabularMapping {
     private final Entity entity;
     private final boolean rowIds;
     private final Map<String, String> columns = new LinkedHashMap<>();
+    /** The columns of a field that several give ({@code map.status = Churn + Reason}), in order. */
+    private final Map<String, java.util.List<String>> joined = new HashMap<>();
+    private final java.util.List<RowFilter> filters = new java.util.ArrayList<>();
     private final Map<String, String> attributes = new LinkedHashMap<>();
     private final Map<String, String> defaults = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> translations = new HashMap<>();
@@ -58,6 +70,7 @@ public final class TabularMapping {
     private final boolean minorUnits;
     private final String customerSource;
     private final boolean customerByEmail;
+    private final boolean customerThroughSubscriptions;
     private final boolean rejectDuplicates;
     private final boolean complete;
     private final Map<String, String> settings = new LinkedHashMap<>();
@@ -129,6 +142,20 @@ public final class TabularMapping {
                     + " underscores); got '" + cs + "'");
         }
         this.customerSource = cs.isEmpty() ? null : cs;
+        String through = p.getOrDefault("customerThrough", "").trim().toLowerCase(Locale.ROOT);
+        if (!through.isEmpty() && !through.equals(io.vitals.connector.CustomerKey.THROUGH_SUBSCRIPTIONS)) {
+            throw new IllegalArgumentException("customerThrough can only be subscriptions (the customer column holds a"
+                    + " subscription's id); got '" + io.vitals.kpi.Texts.clip(through) + "'");
+        }
+        this.customerThroughSubscriptions = !through.isEmpty();
+        if (customerThroughSubscriptions && (entity.customer() == Entity.CustomerRule.NONE || entity == Entity.SUBSCRIPTIONS)) {
+            throw new IllegalArgumentException("customerThrough = subscriptions finds the customer of a record through its"
+                    + " subscription; " + entity.code() + " cannot be found that way");
+        }
+        if (customerThroughSubscriptions && customerByEmail) {
+            throw new IllegalArgumentException("customerThrough = subscriptions and customerBy = email contradict each other:"
+                    + " the customer column holds either a subscription's id or an e-mail address");
+        }
 
         // map.*, attribute.*, default.*, value.*.*, dateFormat.*
         Map<String, String> valueSettings = new TreeMap<>();
@@ -152,7 +179,22 @@ public final class TabularMapping {
                 if (value.isBlank()) {
                     throw new IllegalArgumentException(key + " needs a column name");
                 }
-                columns.put(f.name(), value.trim());
+                java.util.List<String> parts = java.util.Arrays.stream(value.trim().split("(?:^|\\s)\\+(?:\\s|$)", -1)).map(String::trim).toList();
+                if (parts.stream().anyMatch(String::isEmpty)) {
+                    throw new IllegalArgumentException(key + " = " + value.trim() + ": write the columns as A + B");
+                }
+                if (parts.size() > 1) {
+                    joined.put(f.name(), parts);
+                }
+                columns.put(f.name(), String.join(" + ", parts));
+            } else if (lower.startsWith("where.") || lower.startsWith("wherenot.")) {
+                boolean not = lower.startsWith("wherenot.");
+                String column = key.substring(not ? 9 : 6).trim();
+                if (column.isEmpty() || value.isBlank()) {
+                    throw new IllegalArgumentException(key + ": write " + (not ? "whereNot" : "where")
+                            + ".<column> = <value>, <value> (or * for any value)");
+                }
+                filters.add(RowFilter.of(column, value, not));
             } else if (lower.startsWith("attribute.")) {
                 requireCustomers(key);
                 String name = key.substring(10).trim();
@@ -246,6 +288,8 @@ public final class TabularMapping {
         if (!attributes.isEmpty()) {
             attributes.forEach((name, column) -> settings.put("attribute." + name, column));
         }
+        filters.sort(java.util.Comparator.comparing(RowFilter::key));
+        filters.forEach(w -> settings.put(w.key(), String.join(", ", w.values())));
         for (Field f : entity.fields()) {
             if (defaults.containsKey(f.name())) {
                 settings.put("default." + f.name(), defaults.get(f.name()));
@@ -263,13 +307,44 @@ public final class TabularMapping {
         if (entity.customer() != Entity.CustomerRule.NONE) {
             settings.put("customerSource", customerSource == null ? "(this source)" : customerSource);
             settings.put("customerBy", customerByEmail ? "email" : "id");
+            if (customerThroughSubscriptions) {
+                settings.put("customerThrough", io.vitals.connector.CustomerKey.THROUGH_SUBSCRIPTIONS);
+            }
         }
     }
 
     private void requireCustomers(String key) {
-        if (entity != Entity.CUSTOMERS) {
-            throw new IllegalArgumentException(key + ": only customers have attributes; " + entity.code() + " have "
+        if (!entity.hasAttributes()) {
+            throw new IllegalArgumentException(key + ": only customers and tickets have attributes; " + entity.code() + " have "
                     + entity.fieldNames());
+        }
+    }
+
+    /** A condition on one column's value that a row must meet to become a record. */
+    record RowFilter(String column, java.util.Set<String> values, boolean not) {
+
+        static RowFilter of(String column, String list, boolean not) {
+            java.util.Set<String> values = new java.util.TreeSet<>();
+            for (String v : list.split(",")) {
+                if (!v.isBlank()) {
+                    values.add(v.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+            if (values.contains("*") && values.size() > 1) {
+                throw new IllegalArgumentException((not ? "whereNot." : "where.") + column + " = " + list.trim()
+                        + ": * (any value) stands alone");
+            }
+            return new RowFilter(column, values, not);
+        }
+
+        boolean keeps(String cell) {
+            String v = cell == null ? "" : cell.trim().toLowerCase(Locale.ROOT);
+            boolean matches = values.contains("*") ? !v.isEmpty() : values.contains(v);
+            return matches != not;
+        }
+
+        String key() {
+            return (not ? "whereNot." : "where.") + column;
         }
     }
 
@@ -310,7 +385,12 @@ public final class TabularMapping {
      */
     public Map<String, String> columns() {
         Map<String, String> all = new LinkedHashMap<>();
-        columns.forEach((f, c) -> all.putIfAbsent(c, "map." + f));
+        columns.forEach((f, c) -> {
+            for (String column : joined.getOrDefault(f, java.util.List.of(c))) {
+                all.putIfAbsent(column, "map." + f);
+            }
+        });
+        filters.forEach(w -> all.putIfAbsent(w.column(), w.key()));
         attributes.forEach((name, c) -> all.putIfAbsent(c, name.equals(c) ? "map.attributes" : "attribute." + name));
         return Collections.unmodifiableMap(all);
     }
@@ -331,8 +411,28 @@ public final class TabularMapping {
         return columns.get(f.name());
     }
 
+    /** The columns of a field several columns give, or null when one does. */
+    java.util.List<String> joinedColumns(Field f) {
+        return joined.get(f.name());
+    }
+
     Map<String, String> attributeColumns() {
         return attributes;
+    }
+
+    /** True when the row meets every {@code where.*} and {@code whereNot.*} of the mapping. */
+    boolean keeps(Map<String, String> row) {
+        for (RowFilter w : filters) {
+            if (!w.keeps(RowMapper.cell(row, w.column()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when the customer column holds a subscription's id, the customer being that subscription's. */
+    boolean customerThroughSubscriptions() {
+        return customerThroughSubscriptions;
     }
 
     String defaultText(Field f) {

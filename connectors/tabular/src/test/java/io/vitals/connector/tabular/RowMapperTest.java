@@ -66,6 +66,14 @@ class RowMapperTest {
         return r.reason();
     }
 
+    static String refused(boolean rowIds, String... config) {
+        return assertThrows(IllegalArgumentException.class, () -> TabularMapping.of(map(config), rowIds)).getMessage();
+    }
+
+    static String refused(String... config) {
+        return refused(false, config);
+    }
+
     static Instant at(String iso) {
         return Instant.parse(iso);
     }
@@ -350,6 +358,17 @@ class RowMapperTest {
         }
 
         @Test
+        void customFieldsBecomeTheTicketsAttributes() {
+            RowMapper withFields = mapper("entity", "tickets", "map.externalId", "Id", "map.createdAt", "Created at",
+                    "map.attributes", "Product area", "attribute.tier", "Support tier");
+            SupportTicket t = (SupportTicket) ok(withFields, map("Id", "7", "Created at", "2026-02-01T09:00:00Z",
+                    "Product area", " Billing ", "Support tier", "")).record();
+            assertEquals(Map.of("Product area", "Billing"), t.attributes(), "an empty value is no attribute");
+            assertEquals(Map.of("Product area", "map.attributes", "Support tier", "attribute.tier", "Id", "map.externalId",
+                    "Created at", "map.createdAt"), withFields.mapping().columns());
+        }
+
+        @Test
         void badRows() {
             assertEquals("priority: 'medium' is not one of low, normal, high, urgent",
                     reason(m, map("Id", "1", "Priority", "medium", "Created at", "2026-02-01 09:00:00")));
@@ -392,6 +411,26 @@ class RowMapperTest {
             RowMapper withRows = mapper(true, "entity", "usage_events", "map.customer", "properties.account", "map.userId", "userId",
                     "map.event", "event", "map.occurredAt", "timestamp", "dateFormat", "epoch_ms");
             assertEquals("events.jsonl:4", ((UsageEvent) withRows.map(row, "events.jsonl:4").record()).externalId());
+        }
+
+        @Test
+        void aRowOfDailyCountsIsOneRecordOfThatManyEvents() {
+            RowMapper daily = mapper("entity", "usage_events", "map.customer", "account", "map.userId", "user", "map.event", "feature",
+                    "map.occurredAt", "day", "map.count", "uses");
+            assertEquals(new UsageEvent(SOURCE, null, 0, "u1", "export", at("2026-03-02T00:00:00Z"), 14),
+                    ok(daily, map("account", "a1", "user", "u1", "feature", "export", "day", "2026-03-02", "uses", "14")).record());
+            assertEquals(1, ((UsageEvent) ok(daily, map("account", "a1", "user", "u1", "feature", "export", "day", "2026-03-02"))
+                    .record()).count(), "no count: one event");
+            RowMapper.Result none = daily.map(map("account", "a1", "user", "u1", "feature", "export", "day", "2026-03-03", "uses", "0"), null);
+            assertTrue(none.skipped(), "a day the feature was not used is no event");
+            assertEquals("count: '-1' is negative",
+                    reason(daily, map("account", "a1", "user", "u1", "feature", "export", "day", "2026-03-02", "uses", "-1")));
+            SourcePage page = new SourcePage();
+            daily.addTo(page, map("account", "a1", "user", "u1", "feature", "export", "day", "2026-03-03", "uses", "0"), null, "r");
+            assertEquals(List.of(), page.entries());
+            assertEquals(List.of(), page.rejections());
+            assertEquals(1, page.skipped());
+            assertEquals(1, page.read());
         }
 
         @Test
@@ -491,6 +530,90 @@ class RowMapperTest {
     }
 
     // ---------------------------------------------------------------- dates
+
+    @Nested
+    class Cancellations {
+        RowMapper m = mapper("entity", "cancellations", "map.externalId", "id", "map.customer", "account", "map.subscription", "sub",
+                "map.canceledAt", "at", "map.reason", "why", "map.feedback", "said");
+
+        @Test
+        void aCancellationWithItsReason() {
+            RowMapper.Result r = ok(m, map("id", "x1", "account", "a1", "sub", "s1", "at", "2026-04-30", "why", "too_expensive",
+                    "said", "We cut our budget"));
+            assertEquals(new io.vitals.model.Cancellation(0, SOURCE, "x1", null, "s1", at("2026-04-30T00:00:00Z"), "too_expensive",
+                    "We cut our budget"), r.record());
+            assertEquals(CustomerKey.of(SOURCE, "a1"), r.customer());
+            assertEquals("missing canceledAt (column at)", reason(m, map("id", "x2", "account", "a1")));
+        }
+    }
+
+    @Nested
+    class WhatMappingsCanSay {
+
+        /** A Telco-style export: one row per customer, churn told by two columns. */
+        RowMapper churned = mapper("entity", "cancellations", "map.externalId", "customerID", "map.customer", "customerID",
+                "map.canceledAt", "Snapshot", "map.reason", "Churn + Contract", "value.reason.Yes|Month-to-month", "no commitment",
+                "value.reason.Yes|One year", "contract ended", "where.Churn", "Yes, True");
+
+        @Test
+        void whereLeavesRowsOut() {
+            SourcePage page = new SourcePage();
+            assertTrue(churned.addTo(page, map("customerID", "c1", "Churn", "Yes", "Contract", "Month-to-month", "Snapshot", "2024-06-01"),
+                    null, "r1"));
+            assertFalse(churned.addTo(page, map("customerID", "c2", "Churn", "No", "Contract", "Two year", "Snapshot", "2024-06-01"),
+                    null, "r2"));
+            assertFalse(churned.addTo(page, map("customerID", "c3", "Contract", "One year", "Snapshot", "2024-06-01"), null, "r3"));
+            assertTrue(churned.addTo(page, map("customerID", "c4", "Churn", " true ", "Contract", "Two year", "Snapshot", "2024-06-01"),
+                    null, "r4"));
+            assertEquals(2, page.skipped());
+            assertEquals(4, page.read());
+            assertEquals(List.of(), page.rejections());
+            List<String> reasons = page.entries().stream().map(e -> ((io.vitals.model.Cancellation) e.record()).reason()).toList();
+            assertEquals(List.of("no commitment", "true|Two year"), reasons, "untranslated, the joined value is kept as it is");
+        }
+
+        @Test
+        void whereNotAndAnyValue() {
+            RowMapper m = mapper("entity", "tickets", "map.externalId", "id", "map.createdAt", "at", "whereNot.Tags", "test, internal",
+                    "where.Requester", "*");
+            assertTrue(m.map(map("id", "1", "at", "2026-01-01", "Tags", "Internal", "Requester", "jo"), null).skipped());
+            assertTrue(m.map(map("id", "2", "at", "2026-01-01", "Tags", "vip", "Requester", " "), null).skipped());
+            assertTrue(m.map(map("id", "3", "at", "2026-01-01", "Requester", "jo"), null).mapped());
+            assertEquals("whereNot.Tags", m.mapping().columns().get("Tags"), "a filter's column is checked in the header too");
+            assertEquals("internal, test", m.mapping().settings().get("whereNot.Tags"));
+            assertTrue(refused("entity", "tickets", "map.externalId", "id", "map.createdAt", "at", "where.Tags", "*, vip")
+                    .contains("* (any value) stands alone"));
+            assertTrue(refused("entity", "tickets", "map.externalId", "id", "map.createdAt", "at", "where.", "x")
+                    .startsWith("where.: write where.<column> = <value>"));
+        }
+
+        @Test
+        void twoColumnsGiveOneField() {
+            assertEquals(Map.of("customerID", "map.externalId", "Snapshot", "map.canceledAt", "Churn", "map.reason",
+                    "Contract", "map.reason"), churned.mapping().columns());
+            assertEquals("Churn + Contract", churned.mapping().settings().get("map.reason"));
+            RowMapper.Result partly = ok(churned, map("customerID", "c5", "Churn", "Yes", "Snapshot", "2024-06-01"));
+            assertEquals("Yes|", ((io.vitals.model.Cancellation) partly.record()).reason(), "an empty column is an empty part");
+            assertTrue(refused("entity", "tickets", "map.externalId", "id", "map.createdAt", "at", "map.status", "a + ")
+                    .contains("write the columns as A + B"));
+        }
+
+        @Test
+        void aCustomerFoundThroughItsSubscription() {
+            RowMapper m = mapper("entity", "cancellations", "map.externalId", "id", "map.customer", "subscription", "map.subscription",
+                    "subscription", "map.canceledAt", "at", "customerSource", "billing", "customerThrough", "subscriptions");
+            RowMapper.Result r = ok(m, map("id", "x", "subscription", "sub_9", "at", "2026-05-01"));
+            assertEquals(CustomerKey.ofSubscription("billing", "sub_9"), r.customer());
+            assertEquals("subscriptions", m.mapping().settings().get("customerThrough"));
+            assertTrue(refused("entity", "subscriptions", "map.externalId", "id", "map.customer", "c", "map.amount", "a",
+                    "default.currency", "USD", "map.startedAt", "s", "customerThrough", "subscriptions")
+                    .contains("subscriptions cannot be found that way"));
+            assertTrue(refused("entity", "tickets", "map.externalId", "id", "map.createdAt", "at", "customerThrough", "deals")
+                    .startsWith("customerThrough can only be subscriptions"));
+            assertTrue(refused("entity", "tickets", "map.externalId", "id", "map.createdAt", "at", "customerThrough", "subscriptions",
+                    "customerBy", "email").contains("contradict"));
+        }
+    }
 
     @Nested
     class Dates {
@@ -612,14 +735,6 @@ class RowMapperTest {
     @Nested
     class Configuration {
 
-        String refused(boolean rowIds, String... config) {
-            return assertThrows(IllegalArgumentException.class, () -> TabularMapping.of(map(config), rowIds)).getMessage();
-        }
-
-        String refused(String... config) {
-            return refused(false, config);
-        }
-
         @Test
         void theEntity() {
             assertTrue(refused().startsWith("entity must be one of customers, subscriptions, invoices, survey_responses, tickets,"
@@ -635,10 +750,10 @@ class RowMapperTest {
                     + " region, csmOwner, industry, attributes",
                     refused("entity", "customers", "map.externalId", "id", "map.sigupAt", "Created"));
             assertEquals("default.colour: tickets have no field 'colour'; their fields are externalId, customer, priority, channel,"
-                    + " status, createdAt, firstResponseAt, resolvedAt, reopens, agentReplies",
+                    + " status, createdAt, firstResponseAt, resolvedAt, reopens, agentReplies, attributes",
                     refused("entity", "tickets", "map.externalId", "id", "map.createdAt", "c", "default.colour", "red"));
-            assertTrue(refused("entity", "tickets", "map.externalId", "id", "map.createdAt", "c", "map.attributes", "a")
-                    .startsWith("map.attributes: only customers have attributes"));
+            assertTrue(refused("entity", "deals", "map.externalId", "id", "map.createdAt", "c", "default.kind", "upsell",
+                    "default.stage", "won", "map.attributes", "a").startsWith("map.attributes: only customers and tickets have attributes"));
         }
 
         @Test

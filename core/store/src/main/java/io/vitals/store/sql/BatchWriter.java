@@ -118,6 +118,7 @@ final class BatchWriter implements DataWriter.Batch {
     @Override public void add(AdvocacyEvent a) { write(RecordTable.ADVOCACY_EVENTS, a); }
     @Override public void add(OnboardingMilestone m) { write(RecordTable.ONBOARDING_MILESTONES, m); }
     @Override public void add(CostEntry c) { write(RecordTable.COSTS, c); }
+    @Override public void add(io.vitals.model.Cancellation c) { write(RecordTable.CANCELLATIONS, c); }
 
     private void flush(RecordTable<?> table) throws SQLException {
         Integer n = pending.get(table);

@@ -13,11 +13,11 @@ final class CanonicalTables {
     /** Tables with a {@code customer_id} column, restricted to a segment's customers when one is asked. */
     static final List<String> CUSTOMER_OWNED = List.of("customer_attributes", "subscriptions", "invoices",
             "survey_responses", "tickets", "users", "usage_events", "deals", "advocacy_events",
-            "onboarding_milestones", "costs");
+            "onboarding_milestones", "costs", "cancellations");
 
     static final List<String> ALL = List.of(CUSTOMERS, "customer_attributes", "subscriptions", "invoices",
             "survey_responses", "tickets", "users", "usage_events", "deals", "advocacy_events",
-            "onboarding_milestones", "costs");
+            "onboarding_milestones", "costs", "cancellations");
 
     /** Customer columns a segment may filter on, by segment key. */
     static final java.util.Map<String, String> SEGMENT_COLUMNS = java.util.Map.of(

@@ -76,8 +76,15 @@ final class PageWriter {
         this.source = source;
     }
 
-    /** A row to write: its values in the table's column order, the raw text it came from, and whether its id came earlier in the pass. */
-    private record Row(Object[] values, String key, String raw, boolean duplicate) {
+    /**
+     * A row to write: its values in the table's column order, the raw text it came from, whether its id came
+     * earlier in the pass, and the attributes a ticket carries.
+     */
+    private record Row(Object[] values, String key, String raw, boolean duplicate, Map<String, String> attributes) {
+        Row(Object[] values, String key, String raw, boolean duplicate) {
+            this(values, key, raw, duplicate, Map.of());
+        }
+
         Row(Object[] values, String key, String raw) {
             this(values, key, raw, false);
         }
@@ -120,13 +127,17 @@ final class PageWriter {
             }
         }
         for (Map.Entry<RecordTable<?>, List<Row>> e : byTable.entrySet()) {
-            countDuplicates(e.getValue(), upsert(e.getKey(), e.getValue()));
+            List<Integer> outcome = upsert(e.getKey(), e.getValue());
+            if (e.getKey() == RecordTable.TICKETS) {
+                writeTicketAttributes(e.getValue(), outcome);
+            }
+            countDuplicates(e.getValue(), outcome);
         }
         writeRejects();
         if (page.cursor() != null) {
             saveCursor(page.cursor());
         }
-        return new PageCounts(page.read(), inserted, updated, unchanged, rejects.size(), duplicates, 0);
+        return new PageCounts(page.read(), inserted, updated, unchanged, rejects.size(), duplicates, 0, page.skipped());
     }
 
     /** True once the page had customers: an e-mail address may have moved from one to another. */
@@ -186,6 +197,62 @@ final class PageWriter {
             }
         }
         countDuplicates(rows, changedAfterAll);
+    }
+
+    /**
+     * Replaces the attributes of the page's tickets that differ from what the store holds; a ticket whose
+     * row was the same but whose attributes were not is counted as updated.
+     */
+    private void writeTicketAttributes(List<Row> rows, List<Integer> outcome) throws SQLException {
+        Map<String, Long> ids = new HashMap<>();
+        findIds("SELECT t.id FROM tickets t WHERE t.source = ? AND t.external_id = w.wanted", source,
+                new LinkedHashSet<>(rows.stream().map(Row::key).toList()), key -> key, ids);
+        Map<Long, Map<String, String>> held = new HashMap<>();
+        for (List<Long> chunk : slices(new LinkedHashSet<>(ids.values()))) {
+            PreparedStatement ps = statement("WITH wanted(ticket_id) AS (VALUES " + valueRows(chunk.size()) + ")"
+                    + " SELECT a.ticket_id, a.name, a.value FROM wanted w JOIN ticket_attributes a ON a.ticket_id = w.ticket_id");
+            for (int i = 0; i < chunk.size(); i++) {
+                ps.setLong(i + 1, chunk.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.computeIfAbsent(rs.getLong(1), id -> new HashMap<>()).put(rs.getString(2), rs.getString(3));
+                }
+            }
+        }
+        PreparedStatement delete = statement("DELETE FROM ticket_attributes WHERE ticket_id = ?");
+        PreparedStatement insert = statement("INSERT INTO ticket_attributes (ticket_id, name, value) VALUES (?, ?, ?)");
+        boolean deletes = false;
+        boolean inserts = false;
+        for (int i = 0; i < rows.size(); i++) {
+            Long id = ids.get(rows.get(i).key());
+            Map<String, String> wanted = rows.get(i).attributes();
+            if (id == null || held.getOrDefault(id, Map.of()).equals(wanted)) {
+                continue;
+            }
+            held.put(id, wanted); // a ticket twice in the page is compared with its earlier row
+            delete.setLong(1, id);
+            delete.addBatch();
+            deletes = true;
+            for (Map.Entry<String, String> a : wanted.entrySet()) {
+                insert.setLong(1, id);
+                insert.setString(2, a.getKey());
+                insert.setString(3, a.getValue());
+                insert.addBatch();
+                inserts = true;
+            }
+            if (outcome.get(i) == 0) {
+                outcome.set(i, 1);
+                unchanged--;
+                updated++;
+            }
+        }
+        if (deletes) {
+            delete.executeBatch();
+        }
+        if (inserts) {
+            insert.executeBatch();
+        }
     }
 
     /** The attributes the store holds for these customers (none for a customer without any). */
@@ -683,6 +750,7 @@ final class PageWriter {
         if (record instanceof AdvocacyEvent) return RecordTable.ADVOCACY_EVENTS;
         if (record instanceof OnboardingMilestone) return RecordTable.ONBOARDING_MILESTONES;
         if (record instanceof CostEntry) return RecordTable.COSTS;
+        if (record instanceof io.vitals.model.Cancellation) return RecordTable.CANCELLATIONS;
         throw new IllegalArgumentException("not a canonical record: " + record.getClass().getName());
     }
 
@@ -722,7 +790,8 @@ final class PageWriter {
         if (values[key] == null && entry.record() instanceof UsageEvent) {
             values[key] = contentId(values); // the same event read twice gets the same id
         }
-        return new Row(values, String.valueOf(values[key]), entry.raw(), entry.duplicate());
+        return new Row(values, String.valueOf(values[key]), entry.raw(), entry.duplicate(),
+                entry.record() instanceof SupportTicket t ? t.attributes() : Map.of());
     }
 
     /**
@@ -733,15 +802,25 @@ final class PageWriter {
      */
     private void findCustomers(List<SourcePage.Entry> entries) throws SQLException {
         Map<String, Set<String>> wanted = new LinkedHashMap<>();
+        Map<String, Set<String>> throughSubscriptions = new LinkedHashMap<>();
         for (SourcePage.Entry entry : entries) {
             CustomerKey key = entry.customer();
-            if (key != null && key.externalId() != null && !(entry.record() instanceof Customer)
+            if (key != null && key.through() != null) {
+                if (!customersByKey.containsKey(bySubscription(key.source(), key.externalId()))) {
+                    throughSubscriptions.computeIfAbsent(key.source(), s -> new LinkedHashSet<>()).add(key.externalId());
+                }
+            } else if (key != null && key.externalId() != null && !(entry.record() instanceof Customer)
                     && !customersByKey.containsKey(byId(key.source(), key.externalId()))) {
                 wanted.computeIfAbsent(key.source(), s -> new LinkedHashSet<>()).add(key.externalId());
             }
         }
         for (Map.Entry<String, Set<String>> bySource : wanted.entrySet()) {
             findCustomerIds(bySource.getKey(), bySource.getValue());
+        }
+        for (Map.Entry<String, Set<String>> bySource : throughSubscriptions.entrySet()) {
+            String subscriptionSource = bySource.getKey();
+            findIds("SELECT t.customer_id FROM subscriptions t WHERE t.source = ? AND t.external_id = w.wanted", subscriptionSource,
+                    bySource.getValue(), key -> bySubscription(subscriptionSource, key), customersByKey);
         }
         // then by e-mail address, for the records whose id at the source matched nobody or that have none
         Set<String> emails = new LinkedHashSet<>();
@@ -761,6 +840,14 @@ final class PageWriter {
     private static String byId(String customerSource, String externalId) {
         return customerSource + "\u0000" + externalId;
     }
+
+    /** How a customer is known through one of its subscriptions. */
+    private static String bySubscription(String subscriptionSource, String subscriptionId) {
+        return "subscription\u0000" + subscriptionSource + "\u0000" + subscriptionId;
+    }
+
+    /** The customer of a subscription (its first span keeps the subscription's id): source, then id. */
+    private static final String CUSTOMER_OF_SUBSCRIPTION = "SELECT t.customer_id FROM subscriptions t WHERE t.source = ? AND t.external_id = ?";
 
     /** How a customer is known by its e-mail address. */
     private static String byEmail(String email) {
@@ -817,6 +904,9 @@ final class PageWriter {
     }
 
     private Long resolve(CustomerKey key) throws SQLException {
+        if (key.through() != null) {
+            return known(bySubscription(key.source(), key.externalId()), CUSTOMER_OF_SUBSCRIPTION, key.source(), key.externalId());
+        }
         if (key.externalId() != null) {
             Long id = known(byId(key.source(), key.externalId()),
                     "SELECT id FROM customers WHERE source = ? AND external_id = ?", key.source(), key.externalId());
@@ -857,10 +947,19 @@ final class PageWriter {
         }
     }
 
+    /**
+     * A usage event's id from what it is: source, customer, user, event and time. Its count is left out, so a
+     * row whose count was corrected updates the event (and ids from before counts were kept stay the same).
+     */
     private static String contentId(Object[] values) {
+        int count = RecordTable.USAGE_EVENTS.position("event_count");
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Object v : values) {
+            for (int i = 0; i < values.length; i++) {
+                if (i == count) {
+                    continue;
+                }
+                Object v = values[i];
                 sha.update(String.valueOf(v).getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }

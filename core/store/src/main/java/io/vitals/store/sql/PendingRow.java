@@ -60,11 +60,12 @@ record PendingRow(String table, Object[] values, CustomerKey customer, Long at) 
     }
 
     static String key(CustomerKey k) {
-        return k.source() + SEP + (k.externalId() == null ? "" : k.externalId()) + SEP + (k.email() == null ? "" : k.email());
+        return k.source() + SEP + (k.externalId() == null ? "" : k.externalId()) + SEP + (k.email() == null ? "" : k.email())
+                + (k.through() == null ? "" : SEP + k.through());
     }
 
     static CustomerKey customer(String key) {
         String[] p = key.split(String.valueOf(SEP), -1);
-        return new CustomerKey(p[0], p[1].isEmpty() ? null : p[1], p[2].isEmpty() ? null : p[2]);
+        return new CustomerKey(p[0], p[1].isEmpty() ? null : p[1], p[2].isEmpty() ? null : p[2], p.length > 3 ? p[3] : null);
     }
 }

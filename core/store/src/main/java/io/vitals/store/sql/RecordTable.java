@@ -151,8 +151,8 @@ final class RecordTable<T> {
      * plainly; a sync gives each an id derived from its content (see PageWriter) and upserts.
      */
     static final RecordTable<UsageEvent> USAGE_EVENTS = new RecordTable<>("usage_events", null, " WHERE external_id IS NOT NULL", null,
-            List.of("source", "external_id", "customer_id", "user_id", "event", "occurred_at"),
-            e -> new Object[] {e.source(), e.externalId(), e.customerId(), e.userId(), e.event(), epoch(e.occurredAt())});
+            List.of("source", "external_id", "customer_id", "user_id", "event", "occurred_at", "event_count"),
+            e -> new Object[] {e.source(), e.externalId(), e.customerId(), e.userId(), e.event(), epoch(e.occurredAt()), e.count()});
 
     static final RecordTable<Deal> DEALS = new RecordTable<>("deals", "source, external_id",
             List.of("id", "source", "external_id", "customer_id", "kind", "stage", "amount_cents", "currency", "product",
@@ -174,10 +174,15 @@ final class RecordTable<T> {
             c -> new Object[] {id(c.id()), c.source(), c.externalId(), c.customerId(), c.category(), c.amountCents(),
                     epoch(c.incurredAt())});
 
+    static final RecordTable<io.vitals.model.Cancellation> CANCELLATIONS = new RecordTable<>("cancellations", "source, external_id",
+            List.of("id", "source", "external_id", "customer_id", "subscription", "canceled_at", "reason", "feedback"),
+            c -> new Object[] {id(c.id()), c.source(), c.externalId(), c.customerId(), c.subscription(), epoch(c.canceledAt()),
+                    c.reason(), c.feedback()});
+
     /** The table of the given name, for a record kept pending with a reject. */
     static RecordTable<?> named(String name) {
         for (RecordTable<?> t : List.of(SUBSCRIPTIONS, INVOICES, SURVEY_RESPONSES, TICKETS, USERS, USAGE_EVENTS, DEALS, ADVOCACY_EVENTS,
-                ONBOARDING_MILESTONES, COSTS)) {
+                ONBOARDING_MILESTONES, COSTS, CANCELLATIONS)) {
             if (t.table.equals(name)) {
                 return t;
             }

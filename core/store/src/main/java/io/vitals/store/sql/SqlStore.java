@@ -399,10 +399,12 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     public void deleteSource(String source) {
         try (Connection c = writes.lend()) {
             c.setAutoCommit(false);
-            try (PreparedStatement attrs = c.prepareStatement(
-                    "DELETE FROM customer_attributes WHERE customer_id IN (SELECT id FROM customers WHERE source = ?)")) {
-                attrs.setString(1, source);
-                attrs.executeUpdate();
+            for (String attributes : List.of("DELETE FROM customer_attributes WHERE customer_id IN (SELECT id FROM customers WHERE source = ?)",
+                    "DELETE FROM ticket_attributes WHERE ticket_id IN (SELECT id FROM tickets WHERE source = ?)")) {
+                try (PreparedStatement attrs = c.prepareStatement(attributes)) {
+                    attrs.setString(1, source);
+                    attrs.executeUpdate();
+                }
             }
             for (String table : DELETED_WITH_SOURCE) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE source = ?")) {
@@ -527,7 +529,9 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
                 }
             }
             moveDataVersion(c);
-            long attributes = update(c, "DELETE FROM customer_attributes WHERE customer_id = ?", id);
+            long attributes = update(c, "DELETE FROM customer_attributes WHERE customer_id = ?", id)
+                    + update(c, "DELETE FROM ticket_attributes WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = ?)", id);
+            long cancellations = update(c, "UPDATE cancellations SET feedback = NULL WHERE customer_id = ? AND feedback IS NOT NULL", id);
             update(c, "UPDATE customers SET name = 'erased', email = NULL WHERE id = ?", id);
             long responses = update(c, "UPDATE survey_responses SET respondent_email = NULL, comment = NULL WHERE customer_id = ?", id);
             if (email != null) {
@@ -548,7 +552,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             c.commit();
             ownCommits.incrementAndGet();
             knownCustomers.forget();
-            return new Erasure(true, attributes, responses, rejects);
+            return new Erasure(true, attributes, responses, rejects, cancellations);
         } catch (SQLException e) {
             throw writeFailure("the erasure of " + source + ":" + customerId, e);
         }
@@ -638,7 +642,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     public void saveReport(SyncReport r) {
         try (Connection c = writes.lend();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO sync_runs (source, started_ms, finished_ms, outcome, read,"
-                        + " inserted, updated, unchanged, rejected, message, duplicates, landed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + " inserted, updated, unchanged, rejected, message, duplicates, landed, skipped)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.source());
             ps.setLong(2, r.started().toEpochMilli());
             ps.setLong(3, r.finished().toEpochMilli());
@@ -651,6 +656,7 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
             ps.setString(10, r.message());
             ps.setLong(11, r.counts().duplicates());
             ps.setLong(12, r.counts().landed());
+            ps.setLong(13, r.counts().skipped());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw writeFailure("the report of " + r.source(), e);
@@ -664,7 +670,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
                 .map((rs, ctx) -> new SyncReport(source, java.time.Instant.ofEpochMilli(rs.getLong("started_ms")),
                         java.time.Instant.ofEpochMilli(rs.getLong("finished_ms")), SyncReport.Outcome.valueOf(rs.getString("outcome")),
                         new PageCounts(rs.getLong("read"), rs.getLong("inserted"), rs.getLong("updated"), rs.getLong("unchanged"),
-                                rs.getLong("rejected"), rs.getLong("duplicates"), rs.getLong("landed")), rs.getString("message")))
+                                rs.getLong("rejected"), rs.getLong("duplicates"), rs.getLong("landed"), rs.getLong("skipped")),
+                        rs.getString("message")))
                 .findOne());
     }
 
