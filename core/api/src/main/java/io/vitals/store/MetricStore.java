@@ -18,8 +18,10 @@ import io.vitals.kpi.KpiTable;
  * period as epoch seconds (UTC midnight of each day), {@code :fromDay} and {@code :toDay} to the same
  * days as UTC day numbers (days since 1970-01-01), and applies the query's segment itself: every
  * canonical table the SQL names is restricted to the segment's customers, so KPI SQL never
- * mentions segments. Timestamps in the store are epoch seconds; money is in cents of the store's
- * one currency.
+ * mentions segments. Likewise {@code tickets} and {@code deals} hold, for a query, only the records
+ * not deleted at their source before the period's end ({@code deleted_at}): a ticket deleted in
+ * December counts in November's figures and not in December's. Timestamps in the store are epoch
+ * seconds; money is in cents of the store's one currency.
  *
  * <p>{@code usage_events} is indexed on its UTC day, written exactly {@code occurred_at / 86400}, then
  * customer, user and event: a KPI that counts distinct (user, day) pairs or distinct users filters

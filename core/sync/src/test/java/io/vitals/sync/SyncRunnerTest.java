@@ -556,4 +556,39 @@ class SyncRunnerTest {
         assertEquals(2L, store.erase("crm", "c0").attributes() - 1, "its own attribute and its ticket's two");
         assertEquals(0L, store.queryRow("SELECT count(*) AS n FROM ticket_attributes", any, Map.of()).count("n"));
     }
+
+    @Test
+    void aTicketOrDealDeletedAtItsSourceCountsOnlyInPeriodsThatEndedBefore() {
+        runner.run(new PagedSource(List.of(c -> customers(0, 1))), SyncListener.NONE, () -> false);
+        CustomerKey c0 = CustomerKey.of("crm", "c0");
+        Instant april10 = Instant.parse("2026-04-10T00:00:00Z");
+        SupportTicket t1 = new SupportTicket(0, "desk", "t1", null, "high", "email", "open", T, null, null, 0, 0);
+        SupportTicket t2 = new SupportTicket(0, "desk", "t2", null, "low", "email", "open", T.plusSeconds(60), null, null, 0, 0);
+        io.vitals.model.Deal d1 = new io.vitals.model.Deal(0, "desk", "d1", null, io.vitals.model.DealKind.UPSELL,
+                io.vitals.model.DealStage.WON, 5_000, "USD", null, T, T);
+        // a page that reads t1 and then tells it was deleted: deleted it stays
+        SourcePage page = new SourcePage().ticket(t1, c0, "t1").ticket(t2, c0, "t2").deal(d1, c0, "d1")
+                .deleted(new io.vitals.connector.Deletion("tickets", "t1", april10), "t1 deleted")
+                .deleted(new io.vitals.connector.Deletion("deals", "d1", april10), "d1 archived");
+        assertEquals(new PageCounts(5, 3, 2, 0, 0), runner.run(pages("desk", List.of(page)), SyncListener.NONE, () -> false).counts());
+        java.util.function.BiFunction<String, io.vitals.kpi.KpiQuery, Long> count = (table, q) ->
+                store.queryRow("SELECT count(*) AS n FROM " + table, q, Map.of()).count("n");
+        io.vitals.kpi.KpiQuery march = io.vitals.kpi.KpiQuery.of(io.vitals.kpi.Period.month(2026, 3));
+        io.vitals.kpi.KpiQuery april = io.vitals.kpi.KpiQuery.of(io.vitals.kpi.Period.month(2026, 4));
+        io.vitals.kpi.KpiQuery aprilForPro = new io.vitals.kpi.KpiQuery(io.vitals.kpi.Period.month(2026, 4),
+                io.vitals.kpi.Segment.of("plan", "pro"));
+        assertEquals(2L, count.apply("tickets", march), "March ended before the deletion");
+        assertEquals(1L, count.apply("tickets", april));
+        assertEquals(1L, count.apply("tickets", aprilForPro), "with a segment too");
+        assertEquals(1L, count.apply("deals", march));
+        assertEquals(0L, count.apply("deals", april));
+
+        // told again, later: the earliest moment stays; read again from the source, the ticket is back
+        assertEquals(new PageCounts(1, 0, 0, 1, 0), runner.run(pages("desk", List.of(new SourcePage()
+                .deleted(new io.vitals.connector.Deletion("tickets", "t1", april10.plusSeconds(86_400)), "again"))),
+                SyncListener.NONE, () -> false).counts());
+        assertEquals(new PageCounts(1, 0, 1, 0, 0), runner.run(pages("desk", List.of(new SourcePage().ticket(t1, c0, "restored"))),
+                SyncListener.NONE, () -> false).counts());
+        assertEquals(2L, count.apply("tickets", april));
+    }
 }

@@ -114,7 +114,8 @@ final class PageWriter {
         findCustomers(page.entries());
         writeSubscriptions(page.entries().stream().filter(e -> e.record() instanceof Subscription
                 || e.record() instanceof SubscriptionChange).toList());
-        writeDeletions(page.entries().stream().filter(e -> e.record() instanceof io.vitals.connector.Deletion).toList());
+        writeDeletions(page.entries().stream().filter(e -> e.record() instanceof io.vitals.connector.Deletion d
+                && (d.entity().equals("customers") || d.entity().equals("subscriptions"))).toList());
         findSubscriptions(page.entries());
         for (SourcePage.Entry entry : page.entries()) {
             if (entry.record() instanceof Customer || entry.record() instanceof Subscription || entry.record() instanceof SubscriptionChange
@@ -133,6 +134,9 @@ final class PageWriter {
             }
             countDuplicates(e.getValue(), outcome);
         }
+        // after the page's tickets and deals: one read in the page and deleted after stays deleted
+        writeDeletions(page.entries().stream().filter(e -> e.record() instanceof io.vitals.connector.Deletion d
+                && (d.entity().equals("tickets") || d.entity().equals("deals"))).toList());
         writeRejects();
         if (page.cursor() != null) {
             saveCursor(page.cursor());
@@ -498,6 +502,18 @@ final class PageWriter {
                 }
                 long ended = endAll(subscriptions, at);
                 if (marked || ended > 0) {
+                    updated++;
+                } else {
+                    unchanged++;
+                }
+            } else if (d.entity().equals("tickets") || d.entity().equals("deals")) {
+                PreparedStatement ps = statement("UPDATE " + d.entity() + " SET deleted_at = ? WHERE source = ? AND external_id = ?"
+                        + " AND (deleted_at IS NULL OR deleted_at > ?)");
+                ps.setLong(1, at);
+                ps.setString(2, source);
+                ps.setString(3, d.externalId());
+                ps.setLong(4, at);
+                if (ps.executeUpdate() > 0) {
                     updated++;
                 } else {
                     unchanged++;

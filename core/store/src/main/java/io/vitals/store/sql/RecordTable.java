@@ -136,10 +136,11 @@ final class RecordTable<T> {
 
     static final RecordTable<SupportTicket> TICKETS = new RecordTable<>("tickets", "source, external_id",
             List.of("id", "source", "external_id", "customer_id", "priority", "channel", "status", "created_at",
-                    "first_response_at", "resolved_at", "reopens", "agent_replies"),
+                    "first_response_at", "resolved_at", "reopens", "agent_replies", "deleted_at"),
+            // read again from its source, a ticket is there: deleted_at is cleared (a restored ticket)
             t -> new Object[] {id(t.id()), t.source(), t.externalId(), t.customerId(), t.priority(), t.channel(),
                     t.status(), epoch(t.createdAt()), epoch(t.firstResponseAt()), epoch(t.resolvedAt()), t.reopens(),
-                    t.agentReplies()});
+                    t.agentReplies(), null});
 
     /** A user seen again keeps the earliest time it was first seen: event streams name users many times. */
     static final RecordTable<ProductUser> USERS = new RecordTable<>("users", "source, user_id", "", "created_at",
@@ -156,9 +157,9 @@ final class RecordTable<T> {
 
     static final RecordTable<Deal> DEALS = new RecordTable<>("deals", "source, external_id",
             List.of("id", "source", "external_id", "customer_id", "kind", "stage", "amount_cents", "currency", "product",
-                    "created_at", "closed_at"),
+                    "created_at", "closed_at", "deleted_at"),
             d -> new Object[] {id(d.id()), d.source(), d.externalId(), d.customerId(), d.kind().code(), d.stage().code(),
-                    d.amountCents(), d.currency(), d.product(), epoch(d.createdAt()), epoch(d.closedAt())});
+                    d.amountCents(), d.currency(), d.product(), epoch(d.createdAt()), epoch(d.closedAt()), null});
 
     static final RecordTable<AdvocacyEvent> ADVOCACY_EVENTS = new RecordTable<>("advocacy_events", "source, external_id",
             List.of("id", "source", "external_id", "customer_id", "kind", "occurred_at"),

@@ -56,19 +56,36 @@ final class SegmentScope {
 
     /** The SQL with the segment applied; {@code params} receives the segment's parameters. */
     String apply(String sql, Segment segment, Map<String, Object> params, Set<String> attributeNames) {
-        if (segment.isAll()) {
+        return apply(sql, segment, params, attributeNames, Set.of());
+    }
+
+    /**
+     * The SQL with the segment applied and, in each table of {@code withDeletions} (tables holding records
+     * deleted at their source), only the records not deleted before the period's end ({@code :to}): a ticket
+     * deleted in December still counts in November's figures, not in December's.
+     */
+    String apply(String sql, Segment segment, Map<String, Object> params, Set<String> attributeNames, Set<String> withDeletions) {
+        Set<String> referenced = CanonicalTables.referencedBy(sql);
+        boolean deletions = referenced.stream().anyMatch(withDeletions::contains);
+        if (segment.isAll() && !deletions) {
             return sql;
         }
-        String condition = customerCondition(segment, params, attributeNames);
+        String condition = segment.isAll() ? null : customerCondition(segment, params, attributeNames);
         String customersInSegment = "SELECT c.id FROM " + dialect.physical(CanonicalTables.CUSTOMERS) + " c WHERE " + condition;
         List<String> ctes = new ArrayList<>();
-        for (String table : CanonicalTables.referencedBy(sql)) {
-            if (table.equals(CanonicalTables.CUSTOMERS)) {
-                ctes.add("customers AS (SELECT * FROM " + dialect.physical(table) + " c WHERE " + condition + ")");
-            } else {
-                ctes.add(table + " AS (SELECT * FROM " + dialect.physical(table)
-                        + " WHERE customer_id IN (" + customersInSegment + "))");
+        for (String table : referenced) {
+            List<String> where = new ArrayList<>();
+            if (withDeletions.contains(table)) {
+                where.add("(deleted_at IS NULL OR deleted_at >= :to)");
             }
+            if (condition != null) {
+                where.add(table.equals(CanonicalTables.CUSTOMERS) ? condition : "customer_id IN (" + customersInSegment + ")");
+            }
+            if (where.isEmpty()) {
+                continue;
+            }
+            String alias = table.equals(CanonicalTables.CUSTOMERS) ? " c" : "";
+            ctes.add(table + " AS (SELECT * FROM " + dialect.physical(table) + alias + " WHERE " + String.join(" AND ", where) + ")");
         }
         if (ctes.isEmpty()) {
             return sql;

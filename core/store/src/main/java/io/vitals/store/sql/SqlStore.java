@@ -59,6 +59,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     /** This process's own commits, for the store's small caches of attribute names and checked segments. */
     private final AtomicLong ownCommits = new AtomicLong();
     private volatile CachedNames attributeNames = new CachedNames(-1, Set.of());
+    private volatile CachedNames tablesWithDeletions = new CachedNames(-1, Set.of());
+    private volatile long deletionsCheckedAt;
     private final Map<Segment, Long> segmentsChecked = new ConcurrentHashMap<>();
 
     private record CachedNames(long version, Set<String> names) {
@@ -215,7 +217,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         bound.put("fromDay", query.period().from().toEpochDay());
         bound.put("toDay", query.period().to().toEpochDay());
         requireCustomersIn(query.segment());
-        String scoped = scope.apply(sql, query.segment(), bound, attributeNames());
+        String scoped = scope.apply(sql, query.segment(), bound, query.segment().isAll() ? Set.of() : attributeNames(),
+                tablesWithDeletions());
         StatementTrace t = trace;
         if (t != null) {
             t.record(scoped, bound);
@@ -311,6 +314,28 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
     @Override
     public SortedSet<String> segmentKeys() {
         return SegmentScope.knownKeys(attributeNames());
+    }
+
+    /** Tables holding records deleted at their source, which a query sees as of its period's end. */
+    private Set<String> tablesWithDeletions() {
+        CachedNames cached = tablesWithDeletions;
+        long version = ownCommits.get();
+        long now = System.nanoTime();
+        // checked again after this process wrote, and every few seconds for what another process wrote
+        if (cached.version() != version || now - deletionsCheckedAt > 5_000_000_000L) {
+            deletionsCheckedAt = now;
+            Set<String> tables = new TreeSet<>();
+            for (String table : List.of("tickets", "deals")) {
+                boolean any = reading(h -> h.createQuery("SELECT count(*) FROM (SELECT 1 FROM " + dialect.physical(table)
+                        + " WHERE deleted_at IS NOT NULL LIMIT 1) d").mapTo(Long.class).one()) > 0;
+                if (any) {
+                    tables.add(table);
+                }
+            }
+            cached = new CachedNames(version, tables);
+            tablesWithDeletions = cached;
+        }
+        return cached.names();
     }
 
     private Set<String> attributeNames() {

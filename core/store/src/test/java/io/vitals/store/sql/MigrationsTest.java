@@ -61,6 +61,8 @@ class MigrationsTest {
                 st.execute("ALTER TABLE usage_events DROP COLUMN event_count");
                 st.execute("DROP TABLE ticket_attributes");
                 st.execute("DROP TABLE cancellations");
+                st.execute("ALTER TABLE tickets DROP COLUMN deleted_at");
+                st.execute("ALTER TABLE deals DROP COLUMN deleted_at");
                 st.execute("ALTER TABLE subscriptions DROP COLUMN subscription_key");
                 st.execute("INSERT INTO subscriptions (source, external_id, customer_id, billing_interval, interval_count, quantity,"
                         + " amount_cents, currency, mrr_cents, started_at) VALUES ('billing', 'sub_1', 1, 'month', 1, 1, 2000, 'USD', 2000, 0)");

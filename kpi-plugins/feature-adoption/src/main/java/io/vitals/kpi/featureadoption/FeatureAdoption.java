@@ -190,7 +190,7 @@ public class FeatureAdoption implements Kpi {
         Map<String, Object> params = new HashMap<>();
         String sql = "SELECT " + CustomerColumns.SQL + ",\n"
                 + "       count(DISTINCT CASE WHEN " + isFeature("e.event", s, params) + " THEN e.event END) AS features_used,\n"
-                + "       count(*) AS events\n"
+                + "       sum(e.event_count) AS events\n"
                 + "FROM usage_events e JOIN customers c ON c.id = e.customer_id\n"
                 + "WHERE e.occurred_at >= :from AND e.occurred_at < :to\n"
                 + "GROUP BY c.id, c.name, c.plan, c.region, c.csm_owner\n"
