@@ -274,11 +274,25 @@
         lineStyle: { width: 1.5, color: COLORS[status] || '#4a6fa5' }, areaStyle: { opacity: 0.08 } }] });
   }
 
+  // ---- restatements: closed months' figures (all customers) that changed after they were published
+  function restatements() {
+    return api('/api/restatements').catch(function () { return []; });
+  }
+  function restatedIn(list, kpi, from, to) {
+    var first = from.slice(0, 7), last = addMonths(to, -1).slice(0, 7);
+    return list.filter(function (r) { return r.kpi === kpi && r.month >= first && r.month <= last; });
+  }
+  function restatementText(r, unit) {
+    return r.kpi + ' ' + r.month + ': ' + value(r.published, unit) + ' as published on ' + r.publishedAt.slice(0, 10)
+      + ', now ' + value(r.restated, unit) + (r.cause ? ': ' + r.cause : '');
+  }
+
   // ---- the pages
   function home(s) {
     $('home').hidden = false;
     $('kpi-page').hidden = true;
-    return api('/api/report' + query(s)).then(function (report) {
+    return Promise.all([api('/api/report' + query(s)), s.segments.length ? [] : restatements()]).then(function (both) {
+      var report = both[0], restated = both[1];
       var period = report.period;
       setFilters(s, period);
       var seg = Object.keys(report.segment).map(function (k) { return k + '=' + report.segment[k]; }).join(', ');
@@ -290,11 +304,16 @@
           category = l.category;
         }
         var shown = l.failure ? 'failed' : value(l.value, l.unit);
-        html += '<a class="tile ' + esc(l.status) + '" data-kpi="' + esc(l.kpi) + '" data-status="' + esc(l.status) + '"'
+        var changed = restatedIn(restated, l.kpi, period.from, period.to);
+        html += '<a class="tile ' + esc(l.status) + (changed.length ? ' restated' : '') + '" data-kpi="' + esc(l.kpi)
+          + '" data-status="' + esc(l.status) + '"'
           + (l.value === null ? '' : ' data-value="' + l.value + '"')
+          + (changed.length ? ' data-restated="' + esc(changed.map(function (r) { return r.month; }).join(' ')) + '"' : '')
           + ' href="' + esc(hash({ kind: s.kind, from: period.from, to: period.to, segments: s.segments, kpi: l.kpi, grain: 'month' })) + '"'
           + ' title="' + esc(l.failure || l.noDataReason || l.name) + '">'
-          + '<div class="name">' + esc(l.name) + '</div><div class="value">' + esc(shown) + '</div>'
+          + '<div class="name">' + esc(l.name) + '</div><div class="value">' + esc(shown)
+          + (changed.length ? ' <span class="restated-mark" title="' + esc(changed.map(function (r) { return restatementText(r, l.unit); }).join('\n'))
+            + '">restated</span>' : '') + '</div>'
           + '<div class="change">' + esc(change(l.change, l.unit)) + (l.change === null ? '' : ' vs ' + esc(report.previousPeriod.from.slice(0, 7))) + '</div>'
           + '<div class="target">' + (l.target === null ? '&nbsp;' : 'target ' + esc(value(l.target, l.unit)) + ' · ' + esc(l.status)) + '</div>'
           + '<div class="spark"></div></a>';
@@ -346,7 +365,7 @@
       return api('/api/kpis/' + encodeURIComponent(s.kpi) + query({ from: from < a.period.from ? from : a.period.from,
         to: a.period.to, segments: s.segments }, { by: s.grain }));
     });
-    var series = Promise.all([answer, history]).then(function (r) {
+    var series = Promise.all([answer, history, s.segments.length ? [] : restatements()]).then(function (r) {
       var a = r[0], h = r[1];
       setFilters(s, a.period);
       $('kpi-summary').innerHTML = '<strong class="value" data-value="' + (a.value === null ? '' : a.value) + '">' + esc(value(a.value, a.unit)) + '</strong>'
@@ -356,12 +375,23 @@
         + (a.target === null ? '' : ' · target ' + esc(value(a.target, a.unit)) + ' <span style="color:' + COLORS[a.status] + '">' + esc(a.status) + '</span>')
         + ' · ' + esc(a.period.from) + ' to ' + esc(a.period.to);
       var pts = h.series || [];
+      // a closed month whose figure changed since it was published: marked on its point, listed below
+      var changed = pts.length ? restatedIn(r[2], a.kpi || s.kpi, pts[0].period.from, pts[pts.length - 1].period.to) : [];
+      var marks = s.grain === 'month' ? changed.map(function (x) {
+        var i = pts.map(function (p) { return p.period.from.slice(0, 7); }).indexOf(x.month);
+        return i < 0 ? null : { name: 'restated', coord: [pts[i].period.from, pts[i].value], value: 'R' };
+      }).filter(function (m) { return m; }) : [];
+      $('series-chart').dataset.restated = changed.map(function (x) { return x.month; }).join(' ');
+      $('kpi-restatements').innerHTML = changed.length ? '<strong>Restated:</strong> ' + changed.map(function (x) {
+        return '<span class="restatement" data-month="' + esc(x.month) + '">' + esc(restatementText(x, a.unit)) + '</span>';
+      }).join('<br>') : '';
       chart('series-chart').setOption({ animation: false, 
         tooltip: { trigger: 'axis' }, grid: { left: 70, right: 20, top: 20, bottom: 40 },
         xAxis: { type: 'category', data: pts.map(function (p) { return p.period.from; }) },
         yAxis: { type: 'value', scale: true, name: a.unit },
         series: [{ name: a.name, type: 'line', data: pts.map(function (p) { return p.value; }), connectNulls: false, showSymbol: true,
-          itemStyle: { color: '#4a6fa5' } }]
+          itemStyle: { color: '#4a6fa5' },
+          markPoint: { symbol: 'pin', symbolSize: 36, itemStyle: { color: '#d9a400' }, data: marks } }]
           .concat(a.target === null ? [] : [{ name: 'target', type: 'line', symbol: 'none', lineStyle: { type: 'dashed', color: '#8a94a6' },
             data: pts.map(function () { return a.target; }) }])
       }, true);

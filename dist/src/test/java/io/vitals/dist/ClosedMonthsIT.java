@@ -102,6 +102,9 @@ class ClosedMonthsIT {
         assertEquals(200, r.statusCode(), r.body());
         JsonNode list = JSON.readTree(r.body());
         assertTrue(list.findValuesAsText("kpi").contains("mrr"), r.body());
+        // on the dashboard: a mark on April's MRR tile and on the series, nothing on a KPI that did not change
+        DashboardBrowser.checkRestated(base, "mrr", "2026-04", "mrr 2026-04: " + String.format(java.util.Locale.US, "%,.2f", published)
+                + " as published on ", "nps");
         assertEquals("no", vitals.execute("kpi:compute mrr --from 2026-03-01 --to 2026-04-01 --as-published").failureMessage()
                 .contains("2026-03 is not closed") ? "no" : "yes", "a month not closed says so");
     }

@@ -38,14 +38,51 @@ final class DashboardBrowser {
     private DashboardBrowser() {
     }
 
-    static void check(String base, VitalsRuntime vitals, Path screenshots) throws Exception {
+    /** A headless Chromium through Debian's chromedriver. */
+    static WebDriver open() {
         Tools.requireBrowser();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(Tools.CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,3000");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(Tools.CHROMEDRIVER))
                 .usingAnyFreePort().build();
-        WebDriver browser = new ChromeDriver(service, options);
+        return new ChromeDriver(service, options);
+    }
+
+    /**
+     * A closed month's restated figure is marked on its tile (for all customers) and on its KPI's series:
+     * the tile's mark names what was published and what it is now, the KPI page lists it.
+     */
+    static void checkRestated(String base, String kpi, String month, String expectedText, String unchangedKpi) {
+        WebDriver browser = open();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+            java.time.YearMonth m = java.time.YearMonth.parse(month);
+            String period = "kind=month&from=" + m.atDay(1) + "&to=" + m.plusMonths(1).atDay(1);
+            browser.get(base + "/#" + period);
+            wait.until(d -> "ready".equals(state(d)) || "error".equals(state(d)));
+            assertEquals("ready", state(browser), () -> browser.findElement(By.id("status")).getText());
+            WebElement tile = browser.findElement(By.cssSelector(".tile[data-kpi=" + kpi + "]"));
+            assertEquals(month, tile.getAttribute("data-restated"));
+            String mark = tile.findElement(By.cssSelector(".restated-mark")).getAttribute("title");
+            assertTrue(mark.startsWith(expectedText), mark);
+            assertTrue(browser.findElement(By.cssSelector(".tile[data-kpi=" + unchangedKpi + "]")).getAttribute("data-restated") == null,
+                    unchangedKpi + " was not restated");
+
+            browser.get(base + "/#kpi=" + kpi + "&" + period);
+            browser.navigate().refresh();
+            wait.until(d -> "ready".equals(state(d)) && d.findElement(By.id("kpi-page")).isDisplayed()
+                    && !d.findElement(By.id("kpi-summary")).getText().isEmpty());
+            assertEquals(month, browser.findElement(By.id("series-chart")).getAttribute("data-restated"));
+            String listed = browser.findElement(By.cssSelector("#kpi-restatements .restatement[data-month='" + month + "']")).getText();
+            assertTrue(listed.startsWith(expectedText), listed);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    static void check(String base, VitalsRuntime vitals, Path screenshots) throws Exception {
+        WebDriver browser = open();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
             browser.get(base + "/");

@@ -175,6 +175,10 @@ public class JdbcSource implements Source {
         }
         this.interval = Duration.ofSeconds(config.interval());
         TabularMapping mapping = TabularMapping.of(properties, false);
+        if (mapping.complete() && !cursorColumn.isEmpty()) {
+            throw new IllegalArgumentException("complete = true needs a query that reads every row at each sync; with cursorColumn = "
+                    + cursorColumn + " it reads only the rows after the cursor, so a row it did not read may still be there");
+        }
         this.mapper = new RowMapper(id, mapping);
 
         Map<String, String> s = new LinkedHashMap<>();
@@ -361,6 +365,11 @@ public class JdbcSource implements Source {
                     }
                     Map<String, String> row = columns.fields(values);
                     mapper.addTo(page, row, null, RowMapper.describe(row));
+                }
+                if (mapper.mapping().complete()) {
+                    // every row was read: a customer or subscription the query no longer returns was deleted at the source
+                    String entity = mapper.mapping().entity() == io.vitals.connector.tabular.Entity.CUSTOMERS ? "customers" : "subscriptions";
+                    mapper.addDeletions(page, context.liveIds(entity), "the query's rows");
                 }
                 if (!page.isEmpty()) {
                     CursorValue at = last != null ? last : cursorIndex < 0 ? null : from;

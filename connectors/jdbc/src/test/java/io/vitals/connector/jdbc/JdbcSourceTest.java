@@ -189,6 +189,22 @@ class JdbcSourceTest {
     }
 
     @Test
+    void aCompleteQueryTellsWhichAccountsWereDeleted() throws Exception {
+        JdbcSource whole = accounts("complete", "true");
+        assertEquals(new PageCounts(3, 0, 0, 3, 0), harness.sync(whole).counts());
+        sql("DELETE FROM accounts WHERE id = 'a2'");
+        SyncReport report = harness.sync(whole);
+        assertEquals(new PageCounts(2, 0, 1, 2, 0), report.counts(), "two rows read, one account deleted");
+        assertTrue(harness.value("SELECT deleted_at FROM customers WHERE external_id = 'a2'") != null, "a2 is marked deleted");
+        assertNull(harness.value("SELECT deleted_at FROM customers WHERE external_id = 'a1'"));
+        assertEquals(new PageCounts(2, 0, 0, 2, 0), harness.sync(whole).counts(), "told once");
+        IllegalArgumentException incremental = assertThrows(IllegalArgumentException.class, () -> accounts("complete", "true", "query",
+                "SELECT id, name, owner_email, created_at, plan, updated_at FROM accounts WHERE updated_at > :cursor ORDER BY updated_at",
+                "cursorColumn", "updated_at"));
+        assertTrue(incremental.getMessage().startsWith("complete = true needs a query that reads every row"), incremental.getMessage());
+    }
+
+    @Test
     void aRowEditedAtTheSourceIsUpdatedNotDuplicated() throws Exception {
         sql("UPDATE accounts SET name = 'Renamed', updated_at = 10 WHERE id = 'a2'");
         assertEquals(new PageCounts(3, 0, 1, 2, 0), harness.sync(accounts()).counts());
