@@ -248,7 +248,7 @@ class HotDeployIT {
 
     /** A bundle whose activator runs {@code start} as its start method, compiled here. */
     static void writeBundle(Path jar, String name, String start) throws IOException {
-        Path src = Files.createTempDirectory(folder, "src");
+        Path src = Files.createTempDirectory("vitals-bundle-src");
         String pkg = name;
         Path java = src.resolve(pkg.replace('.', '/') + "/Activator.java");
         Files.createDirectories(java.getParent());

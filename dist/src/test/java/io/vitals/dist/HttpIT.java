@@ -247,7 +247,7 @@ class HttpIT {
             }
             checked++;
         }
-        assertEquals(8, checked);
+        assertEquals(10, checked);
     }
 
     static JsonNode resolve(JsonNode doc, JsonNode node) {

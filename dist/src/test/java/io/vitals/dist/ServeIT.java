@@ -66,4 +66,55 @@ class ServeIT {
             serve.destroyForcibly();
         }
     }
+
+    @Test
+    void untilItHasSettledEveryRequestButTheProbesIsToldToComeBack() throws Exception {
+        Path home = Distribution.copy(folder, 100);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Distribution.write(home.resolve("etc/vitals.http.cfg"), "address = 127.0.0.1\nport = " + port + "\n");
+        // a bundle that takes 8 s to start (under the 10 s after which a start counts as slow and is not waited for)
+        HotDeployIT.writeBundle(home.resolve("deploy/sleepy.jar"), "com.example.sleepy", "Thread.sleep(8_000);");
+        Process serve = CommandLineIT.start(home, "serve");
+        HttpClient client = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        try {
+            HttpResponse<String> ready = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ready == null && System.nanoTime() < deadline) {
+                try {
+                    ready = client.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException notListeningYet) {
+                    Thread.sleep(50);
+                }
+            }
+            assertTrue(ready != null, "the port never opened");
+            assertEquals(503, ready.statusCode(), ready.body());
+            assertEquals("2", ready.headers().firstValue("Retry-After").orElse(null));
+            assertTrue(ready.body().contains("\"status\":\"starting\"") && ready.body().contains("\"waitingFor\":\""), ready.body());
+            HttpResponse<String> nps = client.send(HttpRequest.newBuilder(URI.create(base + "/api/kpis/nps")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, nps.statusCode(), "not 404 unknown KPI: " + nps.body());
+            assertTrue(nps.body().startsWith("{\"error\":\"Vitals is starting (waiting for "), nps.body());
+            assertEquals("2", nps.headers().firstValue("Retry-After").orElse(null));
+            HttpResponse<String> alive = client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, alive.statusCode());
+            assertEquals("{\"status\":\"alive\"}", alive.body().strip());
+
+            BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertTrue(first != null && first.startsWith("vitals: serving "), "first line: " + first);
+            ready = client.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+            assertEquals("{\"status\":\"ready\"}", ready.body().strip());
+            nps = client.send(HttpRequest.newBuilder(URI.create(base + "/api/kpis/nps")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, nps.statusCode(), nps.body());
+        } finally {
+            serve.destroyForcibly();
+            serve.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }

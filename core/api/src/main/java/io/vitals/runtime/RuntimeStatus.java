@@ -15,6 +15,11 @@ public interface RuntimeStatus {
      */
     boolean settled();
 
+    /** What the platform still waits for before it is settled, in words ("deploy/acme-kpis.jar to start"); empty once settled. */
+    default java.util.Optional<String> waitingFor() {
+        return settled() ? java.util.Optional.empty() : java.util.Optional.of("the platform to settle");
+    }
+
     /** Jars in {@code deploy/} (or bundles) that could not be resolved or started, with the reason. */
     List<DeployProblem> problems();
 

@@ -1,5 +1,5 @@
 /** The running platform's own state: whether it has settled after a start or a deploy, and what failed. */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.vitals.runtime;
 

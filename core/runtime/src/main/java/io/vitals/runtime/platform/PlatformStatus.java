@@ -77,27 +77,35 @@ public class PlatformStatus implements RuntimeStatus {
 
     @Override
     public boolean settled() {
+        return waitingFor().isEmpty();
+    }
+
+    @Override
+    public java.util.Optional<String> waitingFor() {
         Map<Path, Bundle> deployed = deployedBundles();
         for (Path jar : jars()) {
             Bundle bundle = deployed.get(jar);
             if (bundle == null) {
                 if (isBundle(jar) && !installer.refused().containsKey(jar)) {
-                    return false; // FileInstall has not installed it yet
+                    return java.util.Optional.of("deploy/" + jar.getFileName() + " to be installed");
                 }
                 continue;
             }
             if (!finished(bundle) && !installer.slowToStart(bundle)) {
-                return false;
+                return java.util.Optional.of("deploy/" + jar.getFileName() + " to start");
             }
         }
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getState() == Bundle.ACTIVE && bundle.getHeaders().get("Service-Component") != null
                     && scr.getComponentDescriptionDTOs(bundle).isEmpty()) {
-                return false; // SCR has not read its components yet
+                return java.util.Optional.of("the components of " + bundle.getSymbolicName() + " to be read");
             }
         }
-        if (!configurationsApplied() || !kpiFilesLoaded()) {
-            return false;
+        if (!configurationsApplied()) {
+            return java.util.Optional.of("the configuration files to reach their components");
+        }
+        if (!kpiFilesLoaded()) {
+            return java.util.Optional.of("the KPI files to load");
         }
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
             if (!description.immediate) {
@@ -105,11 +113,11 @@ public class PlatformStatus implements RuntimeStatus {
             }
             for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
                 if (configuration.state == ComponentConfigurationDTO.SATISFIED) {
-                    return false; // being activated right now
+                    return java.util.Optional.of(description.name + " to activate"); // being activated right now
                 }
             }
         }
-        return true;
+        return java.util.Optional.empty();
     }
 
     /**

@@ -32,7 +32,9 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
  * and TRACE would echo a token back); on a server that asks no token, only loopback host names (a web
  * page that rebinds its own name to 127.0.0.1 is refused); a query string that decodes. Whatever fails
  * further in, an error or a servlet's uncaught failure, is answered as one line of JSON: no error page,
- * no stack trace, no path leaves the server.
+ * no stack trace, no path leaves the server. Until the platform has settled after its start, every request
+ * but {@code /healthz} and {@code /readyz} is answered 503 with {@code Retry-After}: a KPI that is not
+ * registered yet is not called unknown. Those two answer a request from this machine without a token.
  */
 @Component(service = Preprocessor.class, configurationPid = HttpSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public class RequestGuard implements Preprocessor {
@@ -40,12 +42,14 @@ public class RequestGuard implements Preprocessor {
     private static final Set<String> METHODS = Set.of("GET", "HEAD");
 
     private final Logger log;
+    private final Readiness readiness;
     private volatile boolean open;
     private volatile Set<String> hosts = Set.of();
 
     @Activate
-    public RequestGuard(@Reference(service = LoggerFactory.class) Logger log, HttpSettings settings) {
+    public RequestGuard(@Reference(service = LoggerFactory.class) Logger log, @Reference Readiness readiness, HttpSettings settings) {
         this.log = log;
+        this.readiness = readiness;
         configure(settings);
     }
 
@@ -83,6 +87,20 @@ public class RequestGuard implements Preprocessor {
         if (malformed != null) {
             JsonError.send(response, HttpServletResponse.SC_BAD_REQUEST, malformed);
             return;
+        }
+        String path = request.getRequestURI();
+        if (Readiness.handles(path) && VitalsContext.loopback(String.valueOf(request.getRemoteAddr()))) {
+            readiness.answer(path, response);
+            return;
+        }
+        if (!Readiness.handles(path)) {
+            java.util.Optional<String> waiting = readiness.waitingFor();
+            if (waiting.isPresent()) {
+                response.setHeader("Retry-After", String.valueOf(Readiness.RETRY_AFTER));
+                JsonError.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Vitals is starting (waiting for " + waiting.get()
+                        + "); ask again in " + Readiness.RETRY_AFTER + " s, or watch GET /readyz");
+                return;
+            }
         }
         JsonErrors wrapped = new JsonErrors(response);
         try {
