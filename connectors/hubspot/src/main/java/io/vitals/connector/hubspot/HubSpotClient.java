@@ -52,6 +52,20 @@ final class HubSpotClient {
         return get(OBJECTS + list, query);
     }
 
+    /**
+     * One page of the archived (deleted, restorable for 90 days) {@code companies} or {@code deals}, each with
+     * {@code "archived": true} and {@code "archivedAt"}; they are in neither the normal list nor search.
+     */
+    JsonNode archived(String list, String after) throws SourceException, InterruptedException {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("limit", String.valueOf(pageSize));
+        query.put("archived", "true");
+        if (after != null) {
+            query.put("after", after);
+        }
+        return get(OBJECTS + list, query);
+    }
+
     /** Every owner's id to how it is shown: its name ("First Last", else its e-mail) or its e-mail (else its name). */
     Map<String, String> owners(String display) throws SourceException, InterruptedException {
         Map<String, String> owners = new HashMap<>();

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Where a pass over the HubSpot lists stands, as the JSON the engine keeps between syncs:
  * {@code {"list":"companies","after":"NTEz"}} (the next page of companies is the one HubSpot's
- * paging token NTEz names), {@code {"list":"deals"}} (deals from their first page), or
+ * paging token NTEz names), {@code {"list":"deals"}} (deals from their first page),
+ * {@code {"list":"archived-deals"}} (the archived deals from their first page), or
  * {@code {"list":"done"}} (the pass read every list; the next sync starts a new pass).
  * {@code passHighWater} is the newest modification time seen so far in the pass under way,
  * {@code highWater} that of the last complete pass (ISO instants; for what was read, not to

@@ -19,6 +19,7 @@ import java.util.StringJoiner;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vitals.connector.CustomerKey;
+import io.vitals.connector.Deletion;
 import io.vitals.connector.SourcePage;
 import io.vitals.model.Customer;
 import io.vitals.model.Deal;
@@ -28,7 +29,8 @@ import io.vitals.model.DealStage;
 /**
  * Maps HubSpot's company and deal objects ({@code {"id":..., "properties":{...}, "createdAt":...,
  * "updatedAt":..., "associations":{...}}}, every property value a string or null) to customers
- * and deals on a page; what it cannot map goes to the page's rejects with the reason.
+ * and deals on a page, and archived ones ({@code "archived":true, "archivedAt":...}) to deletions;
+ * what it cannot map goes to the page's rejects with the reason.
  */
 final class HubSpotMapping {
 
@@ -187,6 +189,31 @@ final class HubSpotMapping {
             }
         }
         return first;
+    }
+
+    // ---- archived
+
+    /**
+     * An object of {@code list} (companies or deals) that HubSpot lists as archived: the customer or deal
+     * deleted from its {@code archivedAt} on.
+     */
+    void archived(String list, JsonNode o, SourcePage page) {
+        String raw = o.toString();
+        String kind = list.equals("companies") ? "company" : "deal";
+        String id = text(o, "id");
+        try {
+            if (id == null || id.isBlank()) {
+                throw new Unmappable("archived " + kind + " without an id");
+            }
+            String what = "archived " + kind + " " + id;
+            Instant at = topLevelInstant(o, "archivedAt", what);
+            if (at == null) {
+                throw new Unmappable(what + ": archivedAt is missing");
+            }
+            page.deleted(new Deletion(list.equals("companies") ? "customers" : "deals", id, at), raw);
+        } catch (Unmappable e) {
+            page.reject(raw, e.getMessage());
+        }
     }
 
     // ---- values

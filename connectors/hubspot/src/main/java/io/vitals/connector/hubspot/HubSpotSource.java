@@ -2,6 +2,7 @@ package io.vitals.connector.hubspot;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,7 +31,8 @@ import io.vitals.model.DealKind;
 
 /**
  * A HubSpot CRM portal as a source: its companies as customers and its deals as deals, read page
- * by page from the CRM v3 objects API with a private app's access token. Configured by
+ * by page from the CRM v3 objects API with a private app's access token, and those archived
+ * (deleted) at HubSpot as deletions from their {@code archivedAt}. Configured by
  * {@code etc/vitals.source.hubspot-<id>.cfg}:
  *
  * <pre>
@@ -40,23 +42,29 @@ import io.vitals.model.DealKind;
  * </pre>
  *
  * A sync is a full pass: the owners (to name each company's owner), then every company, then every
- * deal, one committed page per API page. The list endpoints cannot filter on the modification
- * time and the search endpoint needs POST, which the platform's HTTP client does not offer, so
- * every pass reads everything; the store's upserts make unchanged rows count as unchanged. The
- * cursor names the list and the {@code after} token of the next page, so a sync that died resumes
- * at the next page; it also keeps the newest {@code hs_lastmodifieddate} seen.
+ * deal, then the archived companies and the archived deals ({@code ?archived=true}), one committed
+ * page per API page. The list endpoints cannot filter on the modification time (nor on
+ * {@code archivedAt}) and the search endpoint needs POST, which the platform's HTTP client does not
+ * offer, and does not see archived objects anyway, so every pass reads everything; the store's
+ * upserts make unchanged rows count as unchanged, and a deletion it already holds as well (HubSpot
+ * keeps archived objects 90 days, so that list stays short). The cursor names the list and the
+ * {@code after} token of the next page, so a sync that died resumes at the next page; it also keeps
+ * the newest {@code hs_lastmodifieddate} seen.
  */
 public class HubSpotSource implements Source {
 
     static final String PID = "vitals.source.hubspot";
     static final String KIND = "hubspot";
     static final List<String> LISTS = List.of("companies", "deals");
+    /** The cursor's name for the archived objects of a list: {@code archived-deals}. */
+    static final String ARCHIVED = "archived-";
     static final String DEFAULT_BASE_URL = "https://api.hubapi.com";
 
     @ObjectClassDefinition(name = "Source: HubSpot CRM", description = "Companies (as customers, with their owner, industry,"
             + " region and chosen properties as segments) and deals (new business, upsell, cross-sell, renewal; open, won, lost)"
             + " of one HubSpot portal, read from the CRM v3 API with a private app's access token. Every sync reads all"
-            + " companies and deals again (unchanged ones stay unchanged). One file etc/vitals.source.hubspot-<id>.cfg per portal.")
+            + " companies and deals again (unchanged ones stay unchanged), and the archived ones, which become deletions from"
+            + " the moment they were archived. One file etc/vitals.source.hubspot-<id>.cfg per portal.")
     public @interface Config {
         @AttributeDefinition(name = "Source id", description = "The source's id; empty: the part of the file name after"
                 + " 'vitals.source.hubspot-' (vitals.source.hubspot-crm.cfg is the source 'crm').")
@@ -71,7 +79,7 @@ public class HubSpotSource implements Source {
         String baseUrl() default DEFAULT_BASE_URL;
 
         @AttributeDefinition(name = "Objects", description = "Which lists to read, comma-separated: companies, deals."
-                + " A pass always reads companies before deals.")
+                + " A pass always reads companies before deals, then the archived ones of the same lists.")
         String objects() default "companies,deals";
 
         @AttributeDefinition(name = "Page size", description = "Objects per API page (HubSpot's limit, 1 to 100); one page is one commit.",
@@ -329,16 +337,19 @@ public class HubSpotSource implements Source {
         SourceHttp http = new SourceHttp(context.retryPolicy(), timeout, context::stopping, sleeper).pace(requestsPerMinute);
         HubSpotClient client = new HubSpotClient(http, baseUrl, accessToken.reveal(), JSON, pageSize);
 
-        HubSpotCursor at = HubSpotCursor.resume(context.cursor(), lists, JSON);
+        List<String> steps = steps(lists);
+        HubSpotCursor at = HubSpotCursor.resume(context.cursor(), steps, JSON);
         // the owners are no records: read whenever companies are, to name each company's owner
         Map<String, String> owners = at.list().equals("companies") && !mapping.ownerDisplay().equals("id")
                 ? client.owners(mapping.ownerDisplay()) : Map.of();
         HubSpotMapping map = new HubSpotMapping(id, mapping, owners);
 
         String passHighWater = at.passHighWater();
-        for (int l = lists.indexOf(at.list()); l < lists.size(); l++) {
-            String list = lists.get(l);
-            String after = list.equals(at.list()) ? at.after() : null;
+        for (int l = steps.indexOf(at.list()); l < steps.size(); l++) {
+            String step = steps.get(l);
+            boolean archived = step.startsWith(ARCHIVED);
+            String list = archived ? step.substring(ARCHIVED.length()) : step;
+            String after = step.equals(at.list()) ? at.after() : null;
             boolean restarted = false;
             while (true) {
                 if (context.stopping()) {
@@ -346,7 +357,7 @@ public class HubSpotSource implements Source {
                 }
                 JsonNode answer;
                 try {
-                    answer = client.page(list, properties(list), after);
+                    answer = archived ? client.archived(list, after) : client.page(list, properties(list), after);
                 } catch (SourceException e) {
                     if (after != null && !restarted && e.status() == 400) {
                         // HubSpot no longer takes the stored paging token: this list again from its start
@@ -359,10 +370,15 @@ public class HubSpotSource implements Source {
                 JsonNode results = answer.path("results");
                 if (!results.isArray()) {
                     throw new SourceException("the answer from " + baseUrl + HubSpotClient.OBJECTS + list
-                            + " is no list (no \"results\" array)");
+                            + (archived ? "?archived=true" : "") + " is no list (no \"results\" array)");
                 }
                 SourcePage page = new SourcePage().read(results.size());
                 for (JsonNode object : results) {
+                    if (archived) {
+                        // the high water stays that of live objects; an archived one's moment is its deletion
+                        map.archived(list, object, page);
+                        continue;
+                    }
                     if (list.equals("companies")) {
                         map.company(object, page);
                     } else {
@@ -374,9 +390,9 @@ public class HubSpotSource implements Source {
                 boolean more = next != null && !next.isEmpty();
                 HubSpotCursor cursor;
                 if (more) {
-                    cursor = new HubSpotCursor(list, next, passHighWater, at.highWater());
-                } else if (l + 1 < lists.size()) {
-                    cursor = new HubSpotCursor(lists.get(l + 1), null, passHighWater, at.highWater());
+                    cursor = new HubSpotCursor(step, next, passHighWater, at.highWater());
+                } else if (l + 1 < steps.size()) {
+                    cursor = new HubSpotCursor(steps.get(l + 1), null, passHighWater, at.highWater());
                 } else {
                     cursor = HubSpotCursor.done(passHighWater == null ? at.highWater() : passHighWater);
                 }
@@ -387,6 +403,13 @@ public class HubSpotSource implements Source {
                 after = next;
             }
         }
+    }
+
+    /** The lists a pass reads, in order: the configured ones, then the archived objects of each. */
+    static List<String> steps(List<String> lists) {
+        List<String> steps = new ArrayList<>(lists);
+        lists.forEach(l -> steps.add(ARCHIVED + l));
+        return List.copyOf(steps);
     }
 
     HubSpotMapping.Settings mappingSettings() {

@@ -22,8 +22,10 @@ import io.vitals.testkit.FakeApi;
  * "updatedAt":..., "archived":false}], "paging":{"next":{"after":..., "link":...}}}} in id order,
  * honouring {@code limit} (at most 100), {@code properties} (only those asked for, plus
  * createdate, hs_lastmodifieddate and hs_object_id; every property value a string or null),
- * {@code associations=companies} and {@code after}; {@code GET /crm/v3/owners}; a bearer token
- * checked on every request, and errors as {@code {"status":"error","message":...,"category":...}}.
+ * {@code associations=companies} and {@code after}; with {@code archived=true} the same lists answer only
+ * the archived objects, each {@code "archived":true} with its {@code "archivedAt"} (see {@link #archive});
+ * {@code GET /crm/v3/owners}; a bearer token checked on every request, and errors as
+ * {@code {"status":"error","message":...,"category":...}}.
  */
 final class FakeHubSpot implements AutoCloseable {
 
@@ -54,14 +56,17 @@ final class FakeHubSpot implements AutoCloseable {
     final List<ObjectNode> companies = Collections.synchronizedList(new ArrayList<>());
     final List<ObjectNode> deals = Collections.synchronizedList(new ArrayList<>());
     final List<ObjectNode> owners = Collections.synchronizedList(new ArrayList<>());
+    final List<ObjectNode> archivedCompanies = Collections.synchronizedList(new ArrayList<>());
+    final List<ObjectNode> archivedDeals = Collections.synchronizedList(new ArrayList<>());
     private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
     /** When set, a 401 echoes the token it was given (as a careless proxy might). */
     volatile boolean echoTokenOnAuthFailure;
 
     FakeHubSpot(String token) {
         this.token = token;
-        api.route(COMPANIES, r -> list(r, COMPANIES, companies, false));
-        api.route(DEALS, r -> list(r, DEALS, deals, true));
+        api.route(COMPANIES, r -> "true".equals(r.param("archived")) ? list(r, COMPANIES, archivedCompanies, false)
+                : list(r, COMPANIES, companies, false));
+        api.route(DEALS, r -> "true".equals(r.param("archived")) ? list(r, DEALS, archivedDeals, true) : list(r, DEALS, deals, true));
         api.route(OWNERS, r -> list(r, OWNERS, owners, false));
     }
 
@@ -86,17 +91,50 @@ final class FakeHubSpot implements AutoCloseable {
         throw new IllegalArgumentException("no " + object.path("id").asText());
     }
 
+    /**
+     * Archives the object {@code id} of {@code companies} or {@code deals} as HubSpot does: gone from the
+     * list, in the archived one with {@code archived} true, {@code archivedAt} and {@code updatedAt} the moment.
+     */
+    void archive(List<ObjectNode> list, String id, String archivedAt) {
+        List<ObjectNode> archived = list == companies ? archivedCompanies : list == deals ? archivedDeals : null;
+        if (archived == null) {
+            throw new IllegalArgumentException("only companies and deals are archived here");
+        }
+        ObjectNode object;
+        synchronized (list) {
+            object = list.stream().filter(o -> o.path("id").asText().equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no " + id));
+            list.remove(object);
+        }
+        ObjectNode gone = object.deepCopy();
+        gone.put("updatedAt", archivedAt);
+        gone.put("archived", true);
+        gone.put("archivedAt", archivedAt);
+        archived.add(gone);
+    }
+
+    /**
+     * Fails the page of {@code path} (with {@code ?archived=true} for the archived list) whose paging
+     * token is {@code after}.
+     */
     void failAt(String path, String after, int status, int times, Map<String, String> headers) {
         failures.add(new Failure(path, after, status, times, headers));
     }
 
-    /** The requests to the API as "path?after=token" ("path" for a first page), in order. */
+    /**
+     * The requests to the API as "path?after=token" ("path" for a first page), "path?archived=true" and
+     * "path?archived=true&after=token" for the archived list, in order.
+     */
     List<String> requests() {
         List<String> out = new ArrayList<>();
         for (FakeApi.Request r : api.requests()) {
-            out.add(r.param("after") == null ? r.path() : r.path() + "?after=" + r.param("after"));
+            out.add(key(r) + (r.param("after") == null ? "" : (key(r).contains("?") ? "&" : "?") + "after=" + r.param("after")));
         }
         return out;
+    }
+
+    private static String key(FakeApi.Request r) {
+        return r.param("archived") == null ? r.path() : r.path() + "?archived=" + r.param("archived");
     }
 
     static String paging(String id) {
@@ -113,9 +151,13 @@ final class FakeHubSpot implements AutoCloseable {
         if (!r.method().equals("GET")) {
             return error(405, "VALIDATION_ERROR", "GET only");
         }
+        String archived = r.param("archived");
+        if (archived != null && !archived.matches("true|false")) {
+            return error(400, "VALIDATION_ERROR", "Invalid input for archived: " + archived);
+        }
         synchronized (failures) {
             for (Failure f : failures) {
-                if (f.times > 0 && f.path.equals(path) && java.util.Objects.equals(f.after, r.param("after"))) {
+                if (f.times > 0 && f.path.equals(key(r)) && java.util.Objects.equals(f.after, r.param("after"))) {
                     f.times--;
                     Map<String, String> headers = new LinkedHashMap<>(f.headers);
                     headers.put("Content-Type", "application/json");
@@ -191,7 +233,10 @@ final class FakeHubSpot implements AutoCloseable {
                 out.set(f, stored.get(f));
             }
         }
-        out.put("archived", false);
+        out.put("archived", stored.path("archived").asBoolean(false));
+        if (stored.has("archivedAt")) {
+            out.set("archivedAt", stored.get("archivedAt"));
+        }
         if (associations && stored.has("associations")) {
             out.set("associations", stored.get("associations"));
         }

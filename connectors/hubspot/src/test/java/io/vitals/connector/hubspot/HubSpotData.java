@@ -1,8 +1,15 @@
 package io.vitals.connector.hubspot;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,6 +79,25 @@ final class HubSpotData {
         o.put("updatedAt", "2024-01-01T00:00:00.000Z");
         o.put("archived", false);
         return o;
+    }
+
+    /**
+     * Each record's external id and deleted_at (epoch seconds, or null) as the table of the harness in
+     * {@code dir} holds them: read beside the store, which shows a query only what was not deleted before
+     * the period's end.
+     */
+    static List<String> deletedAt(Path dir, String table) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("harness.db").toAbsolutePath());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT external_id, deleted_at FROM " + table + " ORDER BY external_id")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " " + rs.getObject(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
     }
 
     static HubSpotSource.Config config(Map<String, ?> values) {

@@ -223,7 +223,8 @@ class HubSpotMappingTest {
 
         sync();
         // the owners over two pages of 100
-        assertEquals(List.of(OWNERS, OWNERS + "?after=" + FakeHubSpot.paging("1100"), COMPANIES, DEALS), fake.requests());
+        assertEquals(List.of(OWNERS, OWNERS + "?after=" + FakeHubSpot.paging("1100"), COMPANIES, DEALS, COMPANIES + "?archived=true",
+                DEALS + "?archived=true"), fake.requests());
         assertEquals(List.of("1 Owner 150", "2 solo@example.com", "3 77", "4 null"), csm());
 
         harness.sync(HubSpotData.source(fake, dir, 100, "ownerDisplay", "email"));
@@ -231,7 +232,8 @@ class HubSpotMappingTest {
 
         int before = fake.requests().size();
         harness.sync(HubSpotData.source(fake, dir, 100, "ownerDisplay", "id"));
-        assertEquals(List.of(COMPANIES, DEALS), fake.requests().subList(before, fake.requests().size()));
+        assertEquals(List.of(COMPANIES, DEALS, COMPANIES + "?archived=true", DEALS + "?archived=true"),
+                fake.requests().subList(before, fake.requests().size()));
         assertEquals(List.of("1 1150", "2 41", "3 77", "4 null"), csm());
     }
 
@@ -296,5 +298,35 @@ class HubSpotMappingTest {
         assertEquals(List.of("1 502", "2 501", "3 null", "4 null"),
                 harness.rows("SELECT d.external_id, c.external_id AS company FROM deals d LEFT JOIN customers c ON c.id = d.customer_id"
                         + " ORDER BY 1").stream().map(r -> r.get("external_id") + " " + r.get("company")).toList());
+    }
+
+    @Test
+    void archivedObjectsAreDeletionsFromArchivedAtAndOneWithoutAUsableArchivedAtIsRejectedNamingIt() {
+        fake.companies.add(company("1", "2025-03-04T10:15:00.000Z", "name", "Plain"));
+        fake.deals.add(open("11"));
+        fake.deals.add(open("12"));
+        assertEquals(new PageCounts(3, 3, 0, 0, 0), sync().counts());
+
+        fake.archive(fake.companies, "1", "2026-04-02T00:00:00.000+02:00");
+        fake.archive(fake.deals, "11", "not yet");
+        fake.archive(fake.deals, "12", "2026-04-02T00:00:00.000Z");
+        ObjectNode noMoment = open("13");
+        noMoment.put("archived", true);
+        fake.archivedDeals.add(noMoment);
+        // archived before this source ever read it: nothing to delete
+        ObjectNode neverRead = open("14");
+        neverRead.put("archived", true);
+        neverRead.put("archivedAt", "2026-03-01T00:00:00.000Z");
+        fake.archivedDeals.add(neverRead);
+
+        assertEquals(new PageCounts(5, 0, 2, 1, 2), sync().counts());
+        // 2026-04-02T00:00+02:00 is 2026-04-01T22:00Z: 1,775,001,600 (April 1) + 79,200; April 2 + 86,400
+        assertEquals(List.of("1 1775080800"), HubSpotData.deletedAt(dir, "customers"));
+        assertEquals(List.of("11 null", "12 1775088000"), HubSpotData.deletedAt(dir, "deals"));
+        assertEquals(List.of("archived deal 11: archivedAt 'not yet' is not a date", "archived deal 13: archivedAt is missing"),
+                reasons());
+        Rejected notYet = harness.rejects("crm").stream().filter(r -> r.reason().startsWith("archived deal 11")).findFirst()
+                .orElseThrow();
+        assertTrue(notYet.raw().contains("\"archived\":true,\"archivedAt\":\"not yet\""), notYet.raw());
     }
 }

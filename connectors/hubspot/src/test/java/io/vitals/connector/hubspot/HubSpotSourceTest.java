@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.vitals.connector.PageCounts;
 import io.vitals.connector.RetryPolicy;
 import io.vitals.connector.SyncReport;
+import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.Period;
 import io.vitals.testkit.FakeApi;
 import io.vitals.testkit.SourceHarness;
 
@@ -97,8 +99,11 @@ class HubSpotSourceTest {
     static final PageCounts CLEAN_AGAIN = new PageCounts(9, 0, 0, 9, 0);
     static final String DONE = "{\"list\":\"done\",\"highWater\":\"2025-09-09T09:09:09.123Z\"}";
 
+    static final String ARCHIVED_COMPANIES = COMPANIES + "?archived=true";
+    static final String ARCHIVED_DEALS = DEALS + "?archived=true";
+
     static final List<String> CLEAN_REQUESTS = List.of(OWNERS, COMPANIES, COMPANIES + "?after=" + paging("503"),
-            COMPANIES + "?after=" + paging("505"), DEALS, DEALS + "?after=" + paging("903"));
+            COMPANIES + "?after=" + paging("505"), DEALS, DEALS + "?after=" + paging("903"), ARCHIVED_COMPANIES, ARCHIVED_DEALS);
 
     Map<String, Long> tables() {
         return Map.of("customers", harness.count("customers"), "deals", harness.count("deals"),
@@ -118,8 +123,8 @@ class HubSpotSourceTest {
 
         assertEquals(SyncReport.Outcome.COMPLETE, report.outcome(), report.message());
         assertEquals(CLEAN_FIRST, report.counts());
-        // one commit per API page: companies 2 + 2 + 1, deals 2 + 2
-        assertEquals(List.of(2L, 2L, 1L, 2L, 2L), pages.stream().map(PageCounts::read).toList());
+        // one commit per API page: companies 2 + 2 + 1, deals 2 + 2, no archived companies, no archived deals
+        assertEquals(List.of(2L, 2L, 1L, 2L, 2L, 0L, 0L), pages.stream().map(PageCounts::read).toList());
         assertEquals(CLEAN_REQUESTS, fake.requests());
         FakeApi.Request first = fake.api.requests(COMPANIES).get(0);
         assertEquals("Bearer " + TOKEN, first.header("Authorization"));
@@ -217,8 +222,9 @@ class HubSpotSourceTest {
         int before = fake.requests().size();
         SyncReport resumed = harness.sync(source(2));
         assertEquals(SyncReport.Outcome.COMPLETE, resumed.outcome(), resumed.message());
-        // the deals only, from their first page, and no owners (no companies left to name)
-        assertEquals(List.of(DEALS, DEALS + "?after=" + paging("903")), fake.requests().subList(before, fake.requests().size()));
+        // the deals only, from their first page, and no owners (no companies left to name); then the archived
+        assertEquals(List.of(DEALS, DEALS + "?after=" + paging("903"), ARCHIVED_COMPANIES, ARCHIVED_DEALS),
+                fake.requests().subList(before, fake.requests().size()));
         assertEquals(new PageCounts(4, 4, 0, 0, 0), resumed.counts());
         assertEquals(Map.of("customers", 5L, "deals", 4L, "customer_attributes", 5L), tables());
         for (String table : List.of("customers", "deals")) {
@@ -247,7 +253,8 @@ class HubSpotSourceTest {
         assertEquals(SyncReport.Outcome.COMPLETE, resumed.outcome(), resumed.message());
         // the owners again (to name the companies still to come), then the page that failed and on
         assertEquals(List.of(OWNERS, COMPANIES + "?after=" + paging("503"), COMPANIES + "?after=" + paging("505"), DEALS,
-                DEALS + "?after=" + paging("903")), fake.requests().subList(before, fake.requests().size()));
+                DEALS + "?after=" + paging("903"), ARCHIVED_COMPANIES, ARCHIVED_DEALS),
+                fake.requests().subList(before, fake.requests().size()));
         assertEquals(new PageCounts(7, 7, 0, 0, 0), resumed.counts());
         assertEquals(Map.of("customers", 5L, "deals", 4L, "customer_attributes", 5L), tables());
         assertEquals("99", harness.value("SELECT csm_owner FROM customers WHERE external_id = '503'"));
@@ -295,9 +302,9 @@ class HubSpotSourceTest {
         clean();
         SyncReport report = harness.sync(source(2, "requestsPerMinute", 1));
         assertEquals(CLEAN_FIRST, report.counts());
-        // six requests, a minute apart at 1 a minute: five waits of a little under 60 s each (recorded, not slept)
-        assertEquals(6, fake.requests().size());
-        assertEquals(5, waits.size(), waits.toString());
+        // eight requests, a minute apart at 1 a minute: seven waits of a little under 60 s each (recorded, not slept)
+        assertEquals(8, fake.requests().size());
+        assertEquals(7, waits.size(), waits.toString());
         for (Duration w : waits) {
             assertTrue(w.compareTo(Duration.ofSeconds(50)) > 0 && w.compareTo(Duration.ofSeconds(60)) <= 0, waits.toString());
         }
@@ -327,8 +334,8 @@ class HubSpotSourceTest {
         int before = fake.requests().size();
         SyncReport resumed = harness.sync(source(2));
         assertEquals(SyncReport.Outcome.COMPLETE, resumed.outcome(), resumed.message());
-        assertEquals(List.of(DEALS + "?after=" + paging("903"), DEALS, DEALS + "?after=" + paging("903")),
-                fake.requests().subList(before, fake.requests().size()));
+        assertEquals(List.of(DEALS + "?after=" + paging("903"), DEALS, DEALS + "?after=" + paging("903"), ARCHIVED_COMPANIES,
+                ARCHIVED_DEALS), fake.requests().subList(before, fake.requests().size()));
         // 901 and 902 again (unchanged), 903 and 904 new
         assertEquals(new PageCounts(4, 2, 0, 2, 0), resumed.counts());
         assertEquals(4, harness.count("deals"));
@@ -339,10 +346,102 @@ class HubSpotSourceTest {
         harness(RetryPolicy.DEFAULT);
         clean();
         SyncReport report = harness.sync(source(100, "objects", "deals"));
-        assertEquals(List.of(DEALS), fake.requests());
+        assertEquals(List.of(DEALS, ARCHIVED_DEALS), fake.requests());
         // deals whose companies this source did not read are kept unmatched
         assertEquals(new PageCounts(4, 4, 0, 0, 0), report.counts());
         assertEquals(0L, ((Number) harness.value("SELECT count(*) FROM deals WHERE customer_id IS NOT NULL")).longValue());
         assertEquals(Optional.of(DONE), cursor());
+    }
+
+    List<String> deletedAt(String table) {
+        return HubSpotData.deletedAt(dir, table);
+    }
+
+    /** The deals a KPI of {@code period} sees, and their won amount in cents. */
+    String dealsSeenIn(Period period) {
+        io.vitals.store.Row row = harness.store().queryRow("SELECT count(*) AS n, sum(CASE WHEN stage = 'won' THEN amount_cents END) AS won"
+                + " FROM deals", KpiQuery.of(period), Map.of());
+        return row.count("n") + " deals, won " + row.count("won");
+    }
+
+    @Test
+    void aDealArchivedAtHubSpotThenItsCompanyAreDeletedFromTheirArchivedAtAndMarchKeepsTheDeal() {
+        harness(RetryPolicy.DEFAULT);
+        fake.companies.add(company("601", "2026-01-05T10:00:00.000Z", "name", "Northwind"));
+        fake.deals.add(deal("951", "601", "2026-02-02T09:00:00.000Z", "dealname", "Northwind seats", "amount", "4800",
+                "dealtype", "newbusiness", "dealstage", "closedwon", "hs_is_closed_won", "true", "hs_is_closed", "true",
+                "closedate", "2026-02-20T15:00:00.000Z"));
+        assertEquals(new PageCounts(2, 2, 0, 0, 0), harness.sync(source(100)).counts());
+        assertEquals("1 deals, won 480000", dealsSeenIn(Period.month(2026, 4)));
+
+        // archived at HubSpot before the next sync: gone from the deals list, in the archived one
+        fake.archive(fake.deals, "951", "2026-04-14T08:30:00.000Z");
+        int before = fake.requests().size();
+        SyncReport second = harness.sync(source(100));
+        assertEquals(SyncReport.Outcome.COMPLETE, second.outcome(), second.message());
+        // the company unchanged, the deal's deletion an update
+        assertEquals(new PageCounts(2, 0, 1, 1, 0), second.counts());
+        assertEquals(List.of(OWNERS, COMPANIES, DEALS, ARCHIVED_COMPANIES, ARCHIVED_DEALS),
+                fake.requests().subList(before, fake.requests().size()));
+        // 2026-01-01 is 20,454 days after 1970 (56 years, 14 leap days): 1,767,225,600; April 14 is day 103
+        // (31 + 28 + 31 + 13 days on): + 8,899,200; 08:30: + 30,600
+        assertEquals(List.of("951 1776155400"), deletedAt("deals"));
+        assertEquals(List.of("601 null"), deletedAt("customers"));
+
+        fake.archive(fake.companies, "601", "2026-04-28T12:00:00.000Z");
+        SyncReport third = harness.sync(source(100));
+        assertEquals(SyncReport.Outcome.COMPLETE, third.outcome(), third.message());
+        // the company's deletion an update; the deal, archived still, told again: unchanged, its moment stays
+        assertEquals(new PageCounts(2, 0, 1, 1, 0), third.counts());
+        // 14 days and 3.5 hours after the deal: 1,776,155,400 + 1,209,600 + 12,600
+        assertEquals(List.of("601 1777377600"), deletedAt("customers"));
+        assertEquals(List.of("951 1776155400"), deletedAt("deals"));
+
+        assertEquals(new PageCounts(2, 0, 0, 2, 0), harness.sync(source(100)).counts());
+        assertEquals(List.of("601 1777377600"), deletedAt("customers"));
+        assertEquals(List.of("951 1776155400"), deletedAt("deals"));
+        assertEquals(List.of(), harness.rejects("crm"));
+        // the high water is that of the last live objects read (the company, a day after its creation)
+        assertEquals(Optional.of("{\"list\":\"done\",\"highWater\":\"2026-01-06T10:00:00Z\"}"), cursor());
+
+        // March ended before the deal was archived and keeps it; April no longer counts it
+        assertEquals("1 deals, won 480000", dealsSeenIn(Period.month(2026, 3)));
+        assertEquals("0 deals, won 0", dealsSeenIn(Period.month(2026, 4)));
+    }
+
+    @Test
+    void aCrashInTheArchivedListResumesAtItsNextPage() {
+        harness(RetryPolicy.DEFAULT);
+        clean();
+        assertEquals(CLEAN_FIRST, harness.sync(source(2)).counts());
+        fake.archive(fake.companies, "505", "2026-04-02T00:00:00.000Z");
+        fake.archive(fake.deals, "902", "2026-04-03T00:00:00.000Z");
+        fake.archive(fake.deals, "903", "2026-04-06T00:00:00.000Z");
+        fake.archive(fake.deals, "904", "2026-04-09T12:00:00.000Z");
+
+        // commits: companies 1 (501, 502), 2 (503, 504), deals 3 (901), archived companies 4 (505),
+        // archived deals 5 (902, 903), 6 (904); the sixth fails
+        SyncReport failed = harness.sync(SourceHarness.failingOnCommit(source(2), 6));
+        assertEquals(SyncReport.Outcome.FAILED, failed.outcome());
+        assertEquals("injected failure before page 6", failed.message());
+        assertEquals(new PageCounts(8, 0, 3, 5, 0), failed.counts());
+        // passHighWater: 504's, modified 2025-04-02, the newest of the live objects read
+        assertEquals(Optional.of("{\"list\":\"archived-deals\",\"after\":\"" + paging("904") + "\",\"passHighWater\":"
+                + "\"2025-04-02T00:00:00Z\",\"highWater\":\"2025-09-09T09:09:09.123Z\"}"), cursor());
+
+        int before = fake.requests().size();
+        SyncReport resumed = harness.sync(source(2));
+        assertEquals(SyncReport.Outcome.COMPLETE, resumed.outcome(), resumed.message());
+        assertEquals(List.of(ARCHIVED_DEALS + "&after=" + paging("904")), fake.requests().subList(before, fake.requests().size()));
+        assertEquals(new PageCounts(1, 0, 1, 0, 0), resumed.counts());
+        assertEquals(Optional.of("{\"list\":\"done\",\"highWater\":\"2025-04-02T00:00:00Z\"}"), cursor());
+        // 2026-04-01 is 1,767,225,600 + 90 days of 86,400 s = 1,775,001,600; April 2, 3 and 6 are 1, 2 and 5 days
+        // on, April 9 at noon 8.5 days
+        assertEquals(List.of("501 null", "502 null", "503 null", "504 null", "505 1775088000"), deletedAt("customers"));
+        assertEquals(List.of("901 null", "902 1775174400", "903 1775433600", "904 1775736000"), deletedAt("deals"));
+        assertEquals(Map.of("customers", 5L, "deals", 4L, "customer_attributes", 5L), tables());
+
+        // 4 companies, 1 deal, 1 archived company and 3 archived deals, all as the store has them
+        assertEquals(new PageCounts(9, 0, 0, 9, 0), harness.sync(source(2)).counts());
     }
 }
