@@ -13,6 +13,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vitals.connector.CustomerKey;
+import io.vitals.connector.Deletion;
 import io.vitals.connector.SourcePage;
 import io.vitals.model.Customer;
 import io.vitals.model.SupportTicket;
@@ -29,9 +30,9 @@ import io.vitals.model.SurveyType;
  * {@code reply_time_in_minutes.calendar} (none while nobody replied), its resolution the metric
  * set's {@code solved_at} while the ticket is solved or closed (none once it is reopened), its
  * reopens and agent replies the metric set's {@code reopens} and {@code replies}.</li>
- * <li>A deleted ticket (status {@code deleted}) is kept as a tombstone: status deleted, no customer,
- * no first response and no resolution, so a ticket synced before it was deleted stops counting in
- * response and resolution times, first contact resolution and open tickets.</li>
+ * <li>A deleted ticket (the export gives it once more, status {@code deleted}) is a {@link Deletion}
+ * of the ticket from its {@code generated_timestamp} ({@code updated_at} without one): periods that
+ * end after that moment no longer count it, earlier ones keep it. No CSAT answer is taken from it.</li>
  * <li>A satisfaction rating {@code good} is a CSAT answer of 5 and {@code bad} one of 1 on the 1-5
  * scale (so the CSAT KPI's satisfied share is Zendesk's satisfaction score); {@code offered} and
  * {@code unoffered} are no answer and are skipped. The rating carries no time of its own on the
@@ -153,6 +154,11 @@ final class ZendeskMapping {
             if (!STATUSES.contains(status)) {
                 throw new Unmappable(what + ": status '" + text(t, "status") + "' is none of " + String.join(", ", STATUSES));
             }
+            if (status.equals(DELETED)) {
+                // only the id and the moment are needed: a deletion is not lost to a field that does not read
+                page.deleted(new Deletion("tickets", String.valueOf(id), deletedAt(t, what)), raw);
+                return;
+            }
             Instant created = time(t, "created_at", what);
             if (created == null) {
                 throw new Unmappable(what + ": created_at is missing");
@@ -162,11 +168,6 @@ final class ZendeskMapping {
                 throw new Unmappable(what + ": priority '" + text(t, "priority") + "' is none of low, normal, high, urgent");
             }
             String channel = text(t.path("via"), "channel");
-            if (status.equals(DELETED)) {
-                page.ticket(new SupportTicket(0, source, String.valueOf(id), null, priority, channel, DELETED, created, null, null,
-                        0, 0), null, raw);
-                return;
-            }
             JsonNode metrics = side.metricSets().get(id);
             if (metrics == null) {
                 throw new Unmappable(what + ": no metric set came with it (include=metric_sets), so its first reply,"
@@ -289,6 +290,24 @@ final class ZendeskMapping {
         } catch (Unmappable e) {
             return null;
         }
+    }
+
+    /**
+     * When a deleted ticket went. One mechanism, the ticket export: it carries deleted tickets (status deleted) but
+     * no deleted_at (only /api/v2/deleted_tickets has that, until the ticket is scrubbed). Its generated_timestamp is the
+     * export's own time, moved by every update; updated_at moves only with ticket events, so it could predate the
+     * deletion and take the ticket out of a period that ended before it went.
+     */
+    private static Instant deletedAt(JsonNode t, String what) throws Unmappable {
+        JsonNode generated = t.get("generated_timestamp");
+        if (generated != null && generated.isIntegralNumber() && generated.asLong() > 0) {
+            return Instant.ofEpochSecond(generated.asLong());
+        }
+        Instant updated = time(t, "updated_at", what);
+        if (updated == null) {
+            throw new Unmappable(what + ": status deleted, but neither generated_timestamp nor updated_at says when");
+        }
+        return updated;
     }
 
     private static <T> T firstNonNull(T a, T b) {

@@ -51,7 +51,8 @@ import io.vitals.connector.SyncContext;
  * {@code startTime} on the first sync), one committed page per API page. The cursor keeps the
  * organization export's next start time and the ticket export's {@code after_cursor}, so a sync
  * that died resumes at the next page and the next sync reads only what changed; a ticket that
- * changed comes again and is updated in place.
+ * changed comes again and is updated in place, and a deleted one comes once more with status
+ * {@code deleted} and is deleted from then on (periods that ended before keep it).
  */
 public class ZendeskSource implements Source {
 

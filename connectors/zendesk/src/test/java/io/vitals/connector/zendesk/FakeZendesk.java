@@ -25,7 +25,8 @@ import io.vitals.testkit.FakeApi;
  * the tickets in the order they last changed, {@code per_page} (at most 1000) a page, with the
  * side-loads asked for ({@code metric_sets}, {@code users}, {@code organizations}) and
  * {@code after_cursor}, {@code after_url}, {@code before_cursor}, {@code before_url},
- * {@code end_of_stream}; a ticket changed again moves to the end of the stream, and the last
+ * {@code end_of_stream}; a ticket changed again (a deleted one too, then with status {@code deleted}
+ * and no metric set) moves to the end of the stream, and the last
  * {@code after_cursor} of a stream goes on with what changed since;</li>
  * <li>{@code GET /api/v2/incremental/organizations?start_time=&per_page=}: the time-based export,
  * every organization changed at or after {@code start_time}, with {@code end_time} (the last one's
@@ -82,6 +83,21 @@ final class FakeZendesk implements AutoCloseable {
     FakeZendesk ticket(ObjectNode ticket, ObjectNode metricSet) {
         long id = ticket.path("id").asLong();
         return ticket(id, ZendeskData.t(ticket.path("updated_at").asText()), ticket, metricSet);
+    }
+
+    /**
+     * Deletes a ticket the stream has, as Zendesk does: the export gives it once more, as it was but with
+     * status {@code deleted}, changed at {@code at} (its updated_at and generated_timestamp), and without a
+     * metric set (a deleted ticket's metrics are gone with it).
+     */
+    FakeZendesk delete(long id, String at) {
+        Entry was = tickets.get(id);
+        if (was == null) {
+            throw new IllegalArgumentException("the fake has no ticket " + id + " to delete");
+        }
+        ObjectNode deleted = was.object().deepCopy();
+        deleted.put("status", "deleted").put("updated_at", at).put("generated_timestamp", ZendeskData.t(at));
+        return ticket(id, ZendeskData.t(at), deleted, null);
     }
 
     /** A ticket as it is, for ones without a usable id: {@code key} places it in the stream. */

@@ -199,30 +199,105 @@ class ZendeskTicketsTest {
     }
 
     @Test
-    void aDeletedTicketStaysAsATombstoneThatNoSupportKpiCounts() {
+    void aTicketDeletedInAprilStillCountsInMarchButNotInApril() {
+        fake.organization(organization(ZendeskData.ACME, "Acme", "2024-03-01T09:00:00Z", "2026-01-01T00:00:00Z",
+                fields("plan", "pro", "region", "EMEA")));
+        fake.user(9001, "Ann", "ann@acme.com", ZendeskData.ACME);
+        ObjectNode t50 = ticket(35450, "2026-03-10T09:00:00Z", "2026-03-11T15:00:00Z", "solved", "normal", "email",
+                ZendeskData.ACME, 9001);
+        t50.set("satisfaction_rating", rating(80, "good", "quick"));
+        fake.ticket(t50, metrics(35450, "2026-03-10T09:00:00Z", 20, "2026-03-11T15:00:00Z", 0, 1));
+        // Acme and 35450 read; the customer, the ticket and its CSAT answer stored
+        assertEquals(new PageCounts(2, 3, 0, 0, 0), sync(source()).counts());
+        assertEquals(List.of("35450 support:5001 normal email solved 2026-03-10T09:00:00Z 2026-03-10T09:20:00Z"
+                + " 2026-03-11T15:00:00Z 0 1"), tickets());
+
+        // deleted on 14 April: the export gives it once more, status "deleted", its rating still on it
+        fake.delete(35450, "2026-04-14T16:20:00Z");
+        SyncReport report = sync(source());
+        // Acme read again at its end_time (unchanged); the deletion marks the ticket (updated); no CSAT answer taken
+        // from the deleted ticket (it would be a second unchanged)
+        assertEquals(new PageCounts(2, 0, 1, 1, 0), report.counts());
+
+        KpiQuery march = KpiQuery.of(Period.month(2026, 3));
+        KpiQuery april = KpiQuery.of(Period.month(2026, 4));
+        // 2026-04-14T16:20:00Z: 2026-01-01 is 1,767,225,600; + (31 + 28 + 31 + 13) days x 86,400 = 8,899,200;
+        // + 16 h 20 min = 58,800
+        Row row = harness.store().queryRow("SELECT status, resolved_at, deleted_at FROM tickets WHERE external_id = '35450'",
+                march, Map.of());
+        assertEquals(1_776_183_600L, ((Number) row.get("deleted_at")).longValue());
+        assertEquals("solved", row.get("status")); // otherwise as it was
+        // tickets created before the period's end: March ended before the deletion, April after it
+        String created = "SELECT count(*) AS n FROM tickets WHERE created_at < :to";
+        assertEquals(1, harness.store().queryRow(created, march, Map.of()).count("n"));
+        assertEquals(0, harness.store().queryRow(created, april, Map.of()).count("n"));
+        // March's resolution time keeps it: 10 March 09:00 to 11 March 15:00 is 30 hours
+        Row rt = harness.store().queryRow(Percentiles.sql("SELECT (resolved_at - created_at) / 3600.0 AS x FROM tickets"
+                + " WHERE resolved_at >= :from AND resolved_at < :to", harness.store().dialect(), 0.5), march, Map.of());
+        assertEquals(1, Percentiles.count(rt));
+        assertEquals(30.0, Percentiles.read(rt, 0.5)[0], 1e-9);
+        // as of now it is gone; its CSAT answer, dated 11 March, stays in March
+        assertEquals(List.of(), tickets());
+        assertEquals(List.of("80 support:5001 ann@acme.com csat 5 1..5 2026-03-11T15:00:00Z quick"), responses());
+    }
+
+    @Test
+    void deletedTicketsLeaveTheSupportKpisOfPeriodsEndingAfterTheyWent() {
         ZendeskData.clean(fake);
         sync(source());
         assertEquals(1L, openAtEndFor("5001"));
-        // 35438 is deleted (Zendesk exports it once more, status "deleted"); 35441 was deleted before any sync saw it
-        fake.ticket(ticket(35438, "2026-03-03T09:30:00Z", "2026-06-01T00:00:00Z", "deleted", "urgent", "chat", ZendeskData.ACME, 9001),
-                null);
-        fake.ticket(ticket(35441, "2026-05-30T00:00:00Z", "2026-06-02T00:00:00Z", "deleted", "normal", "email", ZendeskData.ACME, 9001),
-                null);
+        // 35438 deleted on 1 June; 35436 deleted on 3 June with a system update five minutes later (the export's
+        // generated_timestamp moved, its updated_at did not); 35437 deleted on 4 June without a generated_timestamp;
+        // 35441 deleted before any sync saw it
+        fake.delete(35438, "2026-06-01T00:00:00Z");
+        ObjectNode d36 = ticket(35436, "2026-01-07T10:00:00Z", "2026-06-03T00:00:00Z", "deleted", "high", "email",
+                ZendeskData.ACME, 9001);
+        d36.put("generated_timestamp", t("2026-06-03T00:05:00Z"));
+        fake.ticket(35436, t("2026-06-03T00:05:00Z"), d36, null);
+        ObjectNode d37 = ticket(35437, "2026-02-02T08:00:00Z", "2026-06-04T00:00:00Z", "deleted", "normal", "web",
+                ZendeskData.GLOBEX, 9002);
+        d37.remove("generated_timestamp");
+        fake.ticket(d37, null);
+        fake.ticket(ticket(35441, "2026-05-30T00:00:00Z", "2026-06-02T00:00:00Z", "deleted", "normal", "email", ZendeskData.ACME,
+                9001), null);
         SyncReport report = sync(source());
-        assertEquals(new PageCounts(3, 1, 1, 1, 0), report.counts());
-        assertEquals(List.of("35438 - urgent chat deleted 2026-03-03T09:30:00Z null null 0 0",
-                "35441 - normal email deleted 2026-05-30T00:00:00Z null null 0 0"), List.of(tickets().get(2), tickets().get(5)));
-        // no first reply, no resolution, no customer: out of the medians, first contact resolution and the open tickets
-        assertEquals(3L, ((Number) harness.value("SELECT count(*) FROM tickets WHERE created_at >= :from AND created_at < :to"
-                + " AND first_response_at IS NOT NULL")).longValue());
+        // Initech and four deleted tickets read: 35436, 35437 and 35438 marked deleted; Initech unchanged, and 35441 too,
+        // with no row to mark
+        assertEquals(new PageCounts(5, 0, 3, 2, 0), report.counts());
+
+        // January to May ended at or before every deletion: there each ticket is, with the moment it went
+        KpiQuery toJune = KpiQuery.of(Period.parse("2026-01-01", "2026-06-01"));
+        assertEquals(List.of("35436 2026-06-03T00:05:00Z", "35437 2026-06-04T00:00:00Z", "35438 2026-06-01T00:00:00Z",
+                "35439 null", "35440 null"), harness.store().query("SELECT external_id, deleted_at FROM tickets ORDER BY 1",
+                        toJune, Map.of(), r -> r.get("external_id") + " " + iso(r.get("deleted_at"))));
+        // and its resolution time still has 35436 (23 hours) and 35437 (48 hours)
+        Row rt = harness.store().queryRow(Percentiles.sql("SELECT (resolved_at - created_at) / 3600.0 AS x FROM tickets"
+                + " WHERE resolved_at >= :from AND resolved_at < :to", harness.store().dialect(), 0.5), toJune, Map.of());
+        assertEquals(2, Percentiles.count(rt));
+        assertEquals(35.5, Percentiles.read(rt, 0.5)[0], 1e-9);
+        // the year to December no longer counts them: of the answered 35436, 35437, 35438 and 35440 only 35440 is left,
+        // none is resolved, and Acme has no open ticket; at the end of March, 35438 was open
+        assertEquals(1L, ((Number) harness.store().queryRow("SELECT count(*) AS n FROM tickets WHERE created_at >= :from"
+                + " AND created_at < :to AND first_response_at IS NOT NULL", YEAR, Map.of()).get("n")).longValue());
+        assertEquals(0, harness.store().queryRow("SELECT count(*) AS n FROM tickets WHERE resolved_at >= :from"
+                + " AND resolved_at < :to", YEAR, Map.of()).count("n"));
         assertEquals(0L, openAtEndFor("5001"));
+        assertEquals(1L, openAtEndFor("5001", KpiQuery.of(Period.month(2026, 3))));
+        assertEquals(List.of(), harness.rejects("support"));
     }
 
-    /** The health score's open tickets of a customer at the end of the year. */
+    /** The health score's open tickets of a customer as of now. */
     long openAtEndFor(String organization) {
         return ((Number) harness.value("SELECT count(*) FROM tickets t JOIN customers c ON c.id = t.customer_id"
                 + " WHERE c.external_id = '" + organization + "' AND t.created_at < :to"
                 + " AND (t.resolved_at IS NULL OR t.resolved_at >= :to)")).longValue();
+    }
+
+    /** The health score's open tickets of a customer at the end of the query's period. */
+    long openAtEndFor(String organization, KpiQuery query) {
+        return harness.store().queryRow("SELECT count(*) AS n FROM tickets t JOIN customers c ON c.id = t.customer_id"
+                + " WHERE c.external_id = :organization AND t.created_at < :to AND (t.resolved_at IS NULL OR t.resolved_at >= :to)",
+                query, Map.of("organization", organization)).count("n");
     }
 
     @Test
@@ -321,7 +396,7 @@ class ZendeskTicketsTest {
         String c = "2026-01-02T00:00:00Z";
         List<ObjectNode> tickets = new ArrayList<>();
         List<ObjectNode> sets = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < 17; i++) {
             long id = 900 + i;
             tickets.add(ticket(id, c, "2026-07-01T00:00:00Z", "open", "normal", "email", null, 9003));
             sets.add(metrics(id, c, 30, null, 0, 1));
@@ -343,13 +418,17 @@ class ZendeskTicketsTest {
         tickets.get(13).set("satisfaction_rating", rating(1913, "great", null));
         tickets.get(14).set("satisfaction_rating", obj("score", "good", "id", null, "comment", "no id"));
         sets.get(15).put("replies", 2.5);
-        for (int i = 0; i < 16; i++) {
+        tickets.get(16).put("status", "deleted");
+        tickets.get(16).remove("generated_timestamp");
+        tickets.get(16).putNull("updated_at");
+        sets.set(16, null);
+        for (int i = 0; i < 17; i++) {
             f.ticket(900 + i, s + i, tickets.get(i), sets.get(i));
         }
 
         SyncReport report = sync(source());
-        // 4 organizations and 16 tickets read; 913 and 914 stored, their ratings rejected
-        assertEquals(new PageCounts(20, 2, 0, 0, 20), report.counts());
+        // 4 organizations and 17 tickets read; 913 and 914 stored, their ratings rejected
+        assertEquals(new PageCounts(21, 2, 0, 0, 21), report.counts());
         assertEquals(List.of("913", "914"), harness.rows("SELECT external_id FROM tickets ORDER BY 1").stream()
                 .map(r -> r.get("external_id")).toList());
         List<String> expected = List.of(
@@ -373,7 +452,8 @@ class ZendeskTicketsTest {
                 "ticket 912: metric set: solved_at 'soon' is not a time",
                 "ticket 913: satisfaction_rating score 'great' is none of good, bad (offered and unoffered are no answer)",
                 "ticket 914: satisfaction_rating good has no id",
-                "ticket 915: replies '2.5' is not a count");
+                "ticket 915: replies '2.5' is not a count",
+                "ticket 916: status deleted, but neither generated_timestamp nor updated_at says when");
         assertEquals(expected.stream().sorted().toList(),
                 harness.rejects("support").stream().map(r -> r.reason()).sorted().toList());
         // each with the row as Zendesk gave it
@@ -385,7 +465,7 @@ class ZendeskTicketsTest {
 
         // read again from the start: the same rows rejected for the same reasons are not kept twice
         harness.store().resetCursor("support");
-        assertEquals(new PageCounts(20, 0, 0, 2, 20), sync(source()).counts());
-        assertEquals(20, harness.rejects("support").size());
+        assertEquals(new PageCounts(21, 0, 0, 2, 21), sync(source()).counts());
+        assertEquals(21, harness.rejects("support").size());
     }
 }
