@@ -51,13 +51,18 @@ final class SalesforceClient {
         this.json = json;
     }
 
-    /** The first batch of a query. */
-    JsonNode query(String soql) throws SourceException, InterruptedException {
-        return get(URI.create(instanceUrl + "/services/data/v" + apiVersion + "/query?q="
+    /**
+     * The first batch of a query: through queryAll when {@code includesDeleted}, which also answers the
+     * records in the recycle bin (IsDeleted = true, SystemModstamp the moment of the deletion), else
+     * through query, which leaves them out. A record purged from the recycle bin (after 15 days, sooner
+     * when it is emptied or full) is in neither: a deletion older than that before a sync is not seen.
+     */
+    JsonNode query(String soql, boolean includesDeleted) throws SourceException, InterruptedException {
+        return get(URI.create(instanceUrl + "/services/data/v" + apiVersion + (includesDeleted ? "/queryAll/?q=" : "/query?q=")
                 + URLEncoder.encode(soql, StandardCharsets.UTF_8).replace("+", "%20")));
     }
 
-    /** The next batch, from the answer's {@code nextRecordsUrl} (a path on the instance). */
+    /** The next batch, from the answer's {@code nextRecordsUrl} (a path on the instance; /query/... for queryAll too). */
     JsonNode next(String nextRecordsUrl) throws SourceException, InterruptedException {
         if (!nextRecordsUrl.startsWith("/services/data/") || nextRecordsUrl.contains("..") || nextRecordsUrl.contains("//")) {
             throw new SourceException("Salesforce answered a nextRecordsUrl that is no query locator on " + instanceUrl

@@ -23,6 +23,7 @@ import java.util.StringJoiner;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vitals.connector.CustomerKey;
+import io.vitals.connector.Deletion;
 import io.vitals.connector.SourcePage;
 import io.vitals.model.Customer;
 import io.vitals.model.Deal;
@@ -32,8 +33,9 @@ import io.vitals.model.DealStage;
 /**
  * Maps Salesforce query records ({@code {"attributes":{...},"Id":...,"Owner":{...,"Name":...},...}},
  * fields as the query selected them, datetimes as {@code 2025-03-04T10:15:00.000+0000}, dates as
- * {@code 2026-03-31}, amounts as numbers in major units) to customers and deals on a page; what it
- * cannot map goes to the page's rejects with the reason.
+ * {@code 2026-03-31}, amounts as numbers in major units) to customers and deals on a page; a record
+ * with IsDeleted = true (queryAll answers those in the recycle bin) to a deletion at its SystemModstamp;
+ * what it cannot map goes to the page's rejects with the reason.
  */
 final class SalesforceMapping {
 
@@ -44,7 +46,7 @@ final class SalesforceMapping {
 
         /** The fields {@code {fields}} stands for in the account query. */
         List<String> accountFields() {
-            List<String> fields = new ArrayList<>(List.of("Id", "Name", "CreatedDate", "SystemModstamp"));
+            List<String> fields = new ArrayList<>(List.of("Id", "Name", "CreatedDate", "SystemModstamp", "IsDeleted"));
             add(fields, industryField, regionField, ownerField, planField);
             attributes.values().forEach(f -> add(fields, f));
             return List.copyOf(fields);
@@ -52,8 +54,8 @@ final class SalesforceMapping {
 
         /** The fields {@code {fields}} stands for in the opportunity query. */
         List<String> opportunityFields() {
-            List<String> fields = new ArrayList<>(List.of("Id", "AccountId", "Amount", "CloseDate", "CreatedDate", "IsClosed", "IsWon",
-                    "StageName", "SystemModstamp"));
+            List<String> fields = new ArrayList<>(List.of("Id", "AccountId", "Amount", "CloseDate", "CreatedDate", "IsClosed",
+                    "IsDeleted", "IsWon", "StageName", "SystemModstamp"));
             add(fields, kindField, currencyField, productField);
             return List.copyOf(fields);
         }
@@ -101,6 +103,9 @@ final class SalesforceMapping {
                 throw new Unmappable("account without an Id");
             }
             String what = "account " + id;
+            if (deleted(a, "customers", id, what, page, raw)) {
+                return;
+            }
             Instant created = instant(a, "CreatedDate", what);
             if (created == null) {
                 throw new Unmappable(what + ": CreatedDate is missing");
@@ -132,6 +137,9 @@ final class SalesforceMapping {
                 throw new Unmappable("opportunity without an Id");
             }
             String what = "opportunity " + id;
+            if (deleted(o, "deals", id, what, page, raw)) {
+                return;
+            }
             Instant created = instant(o, "CreatedDate", what);
             if (created == null) {
                 throw new Unmappable(what + ": CreatedDate is missing");
@@ -150,6 +158,22 @@ final class SalesforceMapping {
         } catch (IllegalArgumentException | NullPointerException e) {
             page.reject(raw, "opportunity " + id + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A record in the recycle bin goes to the page as a deletion, whatever its other fields hold (they
+     * may no longer map, and need not); true when it did.
+     */
+    private static boolean deleted(JsonNode r, String entity, String id, String what, SourcePage page, String raw) throws Unmappable {
+        if (!Boolean.TRUE.equals(bool(r, "IsDeleted", what))) {
+            return false;
+        }
+        Instant at = instant(r, "SystemModstamp", what);
+        if (at == null) {
+            throw new Unmappable(what + ": deleted (IsDeleted) but without SystemModstamp, the moment it was deleted");
+        }
+        page.deleted(new Deletion(entity, id, at), raw);
+        return true;
     }
 
     /** Won when IsWon, lost when IsClosed and not won, else open; the stage names for records without those fields. */

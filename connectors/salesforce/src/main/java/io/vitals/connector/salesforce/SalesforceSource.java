@@ -46,6 +46,12 @@ import io.vitals.model.DealKind;
  * the cursor keeps per object: a sync that died resumes from there (query locators expire, so it
  * never keeps one), re-reading the records of that last instant, which land as unchanged. A query
  * without {@code {since}} is read in full every sync.
+ *
+ * <p>{@code {fields}} includes IsDeleted, and a query that selects it is sent to queryAll, which also
+ * answers the records in Salesforce's recycle bin: a deleted account becomes a deletion of its
+ * customer, a deleted opportunity one of its deal, at its SystemModstamp (the moment it was deleted),
+ * in the same SystemModstamp order as the rest, so the cursor resumes over them alike. A query that
+ * does not select IsDeleted is sent to query and sees no deletions.
  */
 public class SalesforceSource implements Source {
 
@@ -95,7 +101,9 @@ public class SalesforceSource implements Source {
         @AttributeDefinition(name = "Account query", description = "The SOQL that reads accounts. {fields} stands for the fields"
                 + " the mapping keys below name; {since} for the newest SystemModstamp already read (a datetime literal), which"
                 + " makes every sync after the first read only what changed; such a query must ORDER BY SystemModstamp."
-                + " A query without {since} is read in full every sync.")
+                + " A query without {since} is read in full every sync. {fields} includes IsDeleted: a query that selects it"
+                + " also reads the records in the recycle bin (through queryAll), and a deleted account or opportunity"
+                + " becomes a deletion of its customer or deal; one that does not select IsDeleted sees no deletions.")
         String accountQuery() default DEFAULT_ACCOUNT_QUERY;
 
         @AttributeDefinition(name = "Opportunity query", description = "The SOQL that reads opportunities; {fields} and {since}"
@@ -416,7 +424,7 @@ public class SalesforceSource implements Source {
         for (String object : objects) {
             Soql query = queries.get(object);
             String since = query.incremental() ? cursor.since(object, query.fingerprint()) : null;
-            JsonNode answer = client.query(query.text(since));
+            JsonNode answer = client.query(query.text(since), query.includesDeleted());
             int restarts = 0;
             while (true) {
                 JsonNode records = answer.path("records");
@@ -453,7 +461,7 @@ public class SalesforceSource implements Source {
                     }
                     // the locator expired: the query again, from what is committed (in full for a query without {since})
                     restarts++;
-                    answer = client.query(query.text(since));
+                    answer = client.query(query.text(since), query.includesDeleted());
                 }
             }
         }

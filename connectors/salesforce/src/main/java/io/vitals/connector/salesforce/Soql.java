@@ -3,6 +3,7 @@ package io.vitals.connector.salesforce;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -13,8 +14,11 @@ import java.util.regex.Pattern;
  * {@code {since}} left for the high-water mark of each sync (a SOQL datetime literal such as
  * {@code 2025-06-01T08:00:00Z}, no quotes). {@link #fingerprint()} tells a query apart from the one
  * a stored high-water mark was read with, so a changed query (new fields) starts from the beginning.
+ * {@link #includesDeleted()}: the query selects IsDeleted, so it is sent to queryAll, which also
+ * answers the records in the recycle bin (IsDeleted = true); one that does not is sent to query,
+ * which leaves them out, so that they never pass for live records.
  */
-record Soql(String template, String expanded, boolean incremental, String fingerprint) {
+record Soql(String template, String expanded, boolean incremental, boolean includesDeleted, String fingerprint) {
 
     /** The {@code {since}} of a first sync: everything. */
     static final String BEGINNING = "1970-01-01T00:00:00Z";
@@ -23,6 +27,7 @@ record Soql(String template, String expanded, boolean incremental, String finger
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^}]*\\}");
     private static final Pattern ORDER_BY_MODSTAMP = Pattern.compile("(?is).*\\bORDER\\s+BY\\s+SystemModstamp\\b(?!\\s+DESC).*");
     private static final Pattern MODSTAMP = Pattern.compile("(?i)\\bSystemModstamp\\b");
+    private static final Pattern IS_DELETED = Pattern.compile("(?i)^\\s*IsDeleted\\s*$");
 
     /** @throws IllegalArgumentException naming {@code key} when the query cannot work */
     static Soql parse(String key, String configured, List<String> fields) {
@@ -51,7 +56,10 @@ record Soql(String template, String expanded, boolean incremental, String finger
                         + " got '" + template + "'");
             }
         }
-        return new Soql(template, expanded, incremental, fingerprint(expanded));
+        Matcher selected = SELECT.matcher(expanded);
+        boolean includesDeleted = selected.matches() && Arrays.stream(selected.group(1).split(","))
+                .anyMatch(f -> IS_DELETED.matcher(f).matches());
+        return new Soql(template, expanded, incremental, includesDeleted, fingerprint(expanded));
     }
 
     /** The query to send: everything changed at or after {@code since} (null: from the beginning). */

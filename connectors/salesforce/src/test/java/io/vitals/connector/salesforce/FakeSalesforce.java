@@ -29,7 +29,9 @@ import io.vitals.testkit.FakeApi;
 
 /**
  * Salesforce's REST API on {@link FakeApi}, as Salesforce documents it: {@code GET
- * /services/data/vXX.X/query?q=<SOQL>} answering {@code {"totalSize":..,"done":..,"nextRecordsUrl":
+ * /services/data/vXX.X/query?q=<SOQL>} (live records only) and {@code /queryAll/?q=<SOQL>} (those in
+ * the recycle bin too, IsDeleted = true, their SystemModstamp the moment of the deletion; its
+ * nextRecordsUrl still under /query/) answering {@code {"totalSize":..,"done":..,"nextRecordsUrl":
  * "/services/data/vXX.X/query/01g...-2000","records":[{"attributes":{"type":..,"url":..},...}]}}
  * with only the fields selected (relationship fields as nested objects), batches of the
  * {@code Sforce-Query-Options: batchSize} asked for or fewer, query locators that can expire, the
@@ -45,14 +47,14 @@ final class FakeSalesforce implements AutoCloseable {
     /** Fields every record of an object type has, whether a stored record sets them or not. */
     static final Map<String, List<String>> STANDARD = Map.of(
             "Account", List.of("Id", "Name", "Type", "Industry", "BillingCountry", "BillingState", "NumberOfEmployees", "AnnualRevenue",
-                    "OwnerId", "Owner.Name", "Owner.Email", "CreatedDate", "LastModifiedDate", "SystemModstamp"),
+                    "OwnerId", "Owner.Name", "Owner.Email", "CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted"),
             "Opportunity", List.of("Id", "Name", "AccountId", "Amount", "CloseDate", "StageName", "IsClosed", "IsWon", "Type",
-                    "CreatedDate", "LastModifiedDate", "SystemModstamp", "LeadSource"));
+                    "CreatedDate", "LastModifiedDate", "SystemModstamp", "LeadSource", "IsDeleted"));
 
     private static final Pattern SOQL = Pattern.compile(
             "(?is)^\\s*SELECT\\s+(.+?)\\s+FROM\\s+(\\w+)(?:\\s+WHERE\\s+(.+?))?(?:\\s+ORDER\\s+BY\\s+(\\S.*?))?\\s*$");
     private static final Pattern CONDITION = Pattern.compile("(?i)^\\s*([A-Za-z][A-Za-z0-9_.]*)\\s*(>=|<=|!=|=|>|<)\\s*(\\S+)\\s*$");
-    private static final Pattern DATA = Pattern.compile("^/services/data/v(\\d+\\.\\d)/query(?:/([^/]+))?$");
+    private static final Pattern DATA = Pattern.compile("^/services/data/v(\\d+\\.\\d)/(query|queryAll)(?:/([^/]*))?$");
 
     private record Locator(List<ObjectNode> rows, String version) {
     }
@@ -104,11 +106,47 @@ final class FakeSalesforce implements AutoCloseable {
         locators.clear();
     }
 
+    /** Stores records (every record has IsDeleted, false unless set). */
     void add(String object, ObjectNode... records) {
+        for (ObjectNode r : records) {
+            live(r);
+        }
         objects.get(object).addAll(List.of(records));
     }
 
+    private static ObjectNode live(ObjectNode r) {
+        if (!r.has("IsDeleted")) {
+            r.put("IsDeleted", false);
+        }
+        return r;
+    }
+
+    /** Moves a record to the recycle bin at {@code at} (an ISO instant): IsDeleted, and SystemModstamp the moment. */
+    void delete(String object, String id, String at) {
+        ObjectNode r = find(object, id).deepCopy();
+        r.put("IsDeleted", true);
+        r.put("SystemModstamp", SalesforceData.sf(at));
+        replace(object, r);
+    }
+
+    /** Restores a record from the recycle bin at {@code at}, as undelete does. */
+    void undelete(String object, String id, String at) {
+        ObjectNode r = find(object, id).deepCopy();
+        r.put("IsDeleted", false);
+        r.put("SystemModstamp", SalesforceData.sf(at));
+        replace(object, r);
+    }
+
+    private ObjectNode find(String object, String id) {
+        List<ObjectNode> list = objects.get(object);
+        synchronized (list) {
+            return list.stream().filter(r -> r.path("Id").asText().equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no " + id));
+        }
+    }
+
     void replace(String object, ObjectNode record) {
+        live(record);
         List<ObjectNode> list = objects.get(object);
         synchronized (list) {
             for (int i = 0; i < list.size(); i++) {
@@ -121,7 +159,7 @@ final class FakeSalesforce implements AutoCloseable {
         throw new IllegalArgumentException("no " + record.path("Id").asText());
     }
 
-    /** The requests as "token", "query <SOQL>" or "more <locator>", in order. */
+    /** The requests as "token", "query <SOQL>", "queryAll <SOQL>" or "more <locator>", in order. */
     List<String> requests() {
         List<String> out = new ArrayList<>();
         for (FakeApi.Request r : api.requests()) {
@@ -130,15 +168,20 @@ final class FakeSalesforce implements AutoCloseable {
                 continue;
             }
             Matcher m = DATA.matcher(r.path());
-            if (m.matches() && m.group(2) == null) {
-                out.add("query " + r.param("q"));
+            if (m.matches() && locator(m) == null) {
+                out.add(m.group(2) + " " + r.param("q"));
             } else if (m.matches()) {
-                out.add("more " + m.group(2));
+                out.add("more " + locator(m));
             } else {
                 out.add(r.method() + " " + r.path());
             }
         }
         return out;
+    }
+
+    /** The query locator a path names, or null for a query ({@code /query?q=} or {@code /queryAll/?q=}). */
+    private static String locator(Matcher path) {
+        return path.group(3) == null || path.group(3).isEmpty() ? null : path.group(3);
     }
 
     /** The locator of the {@code n}th query (from 1) at {@code offset}, as nextRecordsUrl names it. */
@@ -200,14 +243,16 @@ final class FakeSalesforce implements AutoCloseable {
             return error(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + r.method() + "' not allowed. Allowed are GET,HEAD");
         }
         String version = path.group(1);
-        if (path.group(2) != null) {
-            Locator locator = locators.get(path.group(2));
+        String more = locator(path);
+        if (more != null) {
+            Locator locator = locators.get(more);
             if (locator == null) {
                 return error(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
             }
-            int offset = Integer.parseInt(path.group(2).substring(path.group(2).lastIndexOf('-') + 1));
-            return batch(locator.rows(), offset, batchSize(r), version, path.group(2).substring(0, path.group(2).lastIndexOf('-')));
+            int offset = Integer.parseInt(more.substring(more.lastIndexOf('-') + 1));
+            return batch(locator.rows(), offset, batchSize(r), version, more.substring(0, more.lastIndexOf('-')));
         }
+        boolean withDeleted = path.group(2).equals("queryAll");
         String q = r.param("q");
         if (q == null || q.isBlank()) {
             return error(400, "MALFORMED_QUERY", "A query string has to be specified");
@@ -221,11 +266,15 @@ final class FakeSalesforce implements AutoCloseable {
         if (stored == null) {
             return error(400, "INVALID_TYPE", "\n" + q + "\n^\nERROR at Row:1:Column:1\nsObject type '" + object + "' is not supported.");
         }
-        List<ObjectNode> all;
+        List<ObjectNode> found;
         synchronized (stored) {
-            all = new ArrayList<>(stored);
+            found = new ArrayList<>(stored);
         }
-        Set<String> known = known(object, all);
+        Set<String> known = known(object, found);
+        if (!withDeleted) {
+            // query leaves out what is in the recycle bin; queryAll answers it
+            found.removeIf(rec -> rec.path("IsDeleted").asBoolean(false));
+        }
         List<String> fields = new ArrayList<>();
         for (String f : m.group(1).split(",")) {
             String field = f.trim();
@@ -248,7 +297,7 @@ final class FakeSalesforce implements AutoCloseable {
                 if (at == null && !literal.matches("'[^']*'|true|false|-?\\d+(\\.\\d+)?")) {
                     return error(400, "MALFORMED_QUERY", "\n" + q + "\n^\nERROR at Row:1:Column:1\nunexpected token: '" + literal + "'");
                 }
-                all.removeIf(rec -> !matches(rec, c.group(1), c.group(2), literal, at));
+                found.removeIf(rec -> !matches(rec, c.group(1), c.group(2), literal, at));
             }
         }
         if (m.group(4) != null) {
@@ -264,10 +313,10 @@ final class FakeSalesforce implements AutoCloseable {
                 }
                 order = order == null ? by : order.thenComparing(by);
             }
-            all.sort(order);
+            found.sort(order);
         }
         List<ObjectNode> rows = new ArrayList<>();
-        for (ObjectNode rec : all) {
+        for (ObjectNode rec : found) {
             rows.add(project(rec, object, fields, version));
         }
         return batch(rows, 0, batchSize(r), version, locator(queries.incrementAndGet(), 0).replaceAll("-\\d+$", ""));

@@ -78,12 +78,15 @@ class SalesforceConfigTest {
         assertEquals(Duration.ZERO, s.interval());
         assertEquals(defaults(), s.settings());
         assertEquals(defaults().keySet().stream().toList(), s.settings().keySet().stream().toList());
-        assertEquals("SELECT Id, Name, CreatedDate, SystemModstamp, Industry, BillingCountry, Owner.Name, Type, NumberOfEmployees"
+        assertEquals("SELECT Id, Name, CreatedDate, SystemModstamp, IsDeleted, Industry, BillingCountry, Owner.Name, Type, NumberOfEmployees"
                 + " FROM Account WHERE SystemModstamp >= 2025-06-01T08:00:00Z ORDER BY SystemModstamp, Id",
                 s.query("accounts").text("2025-06-01T08:00:00Z"));
-        assertEquals("SELECT Id, AccountId, Amount, CloseDate, CreatedDate, IsClosed, IsWon, StageName, SystemModstamp, Type"
+        assertEquals("SELECT Id, AccountId, Amount, CloseDate, CreatedDate, IsClosed, IsDeleted, IsWon, StageName, SystemModstamp, Type"
                 + " FROM Opportunity WHERE SystemModstamp >= 1970-01-01T00:00:00Z ORDER BY SystemModstamp, Id",
                 s.query("opportunities").text(null));
+        // {fields} selects IsDeleted: both are read through queryAll, deletions included
+        assertEquals(true, s.query("accounts").includesDeleted());
+        assertEquals(true, s.query("opportunities").includesDeleted());
     }
 
     @Test
@@ -113,7 +116,9 @@ class SalesforceConfigTest {
                 Map.entry("interval", "900"), Map.entry("timeoutSeconds", "20")));
         assertEquals(expected, s.settings());
         assertEquals(false, s.query("accounts").incremental());
-        assertEquals("SELECT Id, AccountId, Amount, CloseDate, CreatedDate, IsClosed, IsWon, StageName, SystemModstamp, Deal_Kind__c,"
+        assertEquals(false, s.query("accounts").includesDeleted(), "a field list without IsDeleted: through query, no deletions");
+        assertEquals(true, s.query("opportunities").includesDeleted());
+        assertEquals("SELECT Id, AccountId, Amount, CloseDate, CreatedDate, IsClosed, IsDeleted, IsWon, StageName, SystemModstamp, Deal_Kind__c,"
                 + " CurrencyIsoCode, Product_Line__c FROM Opportunity WHERE IsDeleted = false AND SystemModstamp >= 2025-01-01T00:00:00Z"
                 + " ORDER BY SystemModstamp ASC, Id", s.query("opportunities").text("2025-01-01T00:00:00Z"));
     }

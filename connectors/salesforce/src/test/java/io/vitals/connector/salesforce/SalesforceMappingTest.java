@@ -180,7 +180,7 @@ class SalesforceMappingTest {
                 account("001C", "Gold Two", "2025-03-04T10:15:00Z", "2025-06-01T07:00:03Z", "Tier__c", "gold", "Owner", null));
         sync("objects", "accounts", "regionField", "BillingState", "ownerField", "Owner.Email", "planField", "Plan__c",
                 "industryField", "", "attributes", "tier=Tier__c, employees=NumberOfEmployees, AnnualRevenue, Owner.Name");
-        assertEquals("query SELECT Id, Name, CreatedDate, SystemModstamp, BillingState, Owner.Email, Plan__c, Tier__c, NumberOfEmployees,"
+        assertEquals("queryAll SELECT Id, Name, CreatedDate, SystemModstamp, IsDeleted, BillingState, Owner.Email, Plan__c, Tier__c, NumberOfEmployees,"
                 + " AnnualRevenue, Owner.Name FROM Account WHERE SystemModstamp >= 1970-01-01T00:00:00Z ORDER BY SystemModstamp, Id",
                 fake.requests().get(0));
         assertEquals(List.of("001A pro Bavaria ana@example.com null", "001B basic Ohio bo@example.com null", "001C null null null null"),
@@ -212,5 +212,47 @@ class SalesforceMappingTest {
                 harness.rows("SELECT d.external_id, c.external_id AS account, d.product FROM deals d"
                         + " LEFT JOIN customers c ON c.id = d.customer_id ORDER BY 1").stream()
                         .map(r -> r.get("external_id") + " " + r.get("account") + " " + r.get("product")).toList());
+    }
+
+    @Test
+    void aRecordInTheRecycleBinIsADeletionWhateverElseItHolds() {
+        fake.add("Account", account("001A", "Acme", CREATED, "2025-06-01T07:00:01Z"), account("001B", "Globex", CREATED, "2025-06-01T07:00:02Z"));
+        fake.add("Opportunity", opp("006A", "Type", "New Customer", "Amount", 100));
+        assertEquals(new PageCounts(3, 3, 0, 0, 0), sync().counts());
+
+        // deleted with what would not map as a live deal: a Type not in kindMap, a negative Amount, no CreatedDate
+        ObjectNode gone = opportunity("006A", null, CREATED, "2026-02-01T12:00:00Z", "Type", "Partner", "Amount", -5, "IsDeleted", true);
+        gone.putNull("CreatedDate");
+        fake.replace("Opportunity", gone);
+        fake.replace("Account", account("001B", "Globex", CREATED, "2025-06-02T00:00:00Z", "IsDeleted", "maybe"));
+        // 001B rejected, 006A's deletion (updated)
+        assertEquals(new PageCounts(2, 0, 1, 0, 1), sync().counts());
+        assertEquals(List.of("account 001B: IsDeleted 'maybe' is neither true nor false"), reasons());
+        // 2026-01-01 is 1,767,225,600; 1 February 12:00 is 31 days (2,678,400) and 12 h (43,200) on
+        assertEquals(1_769_947_200L, ((Number) harness.store().queryRow("SELECT deleted_at FROM deals WHERE external_id = '006A'",
+                KpiQuery.of(Period.month(2026, 1)), Map.of()).get("deleted_at")).longValue());
+        assertEquals(List.of("006A new_business open 10000"), deals(Period.month(2026, 1)));
+        assertEquals(List.of(), deals(Period.month(2026, 2)));
+    }
+
+    @Test
+    void aQueryOfYourOwnSeesDeletionsOnlyWhenItSelectsIsDeleted() {
+        fake.add("Account", account("001A", "Acme", CREATED, "2025-06-01T07:00:01Z"), account("001B", "Globex", CREATED, "2025-06-01T07:00:02Z"));
+        fake.delete("Account", "001A", "2026-02-02T00:00:00Z");
+        String live = "SELECT Id, Name, CreatedDate FROM Account ORDER BY Id";
+        String all = "SELECT Id, Name, CreatedDate, IsDeleted FROM Account ORDER BY Id";
+        // without IsDeleted: through query, which leaves the recycle bin out, so 001A never passes for a live account
+        assertEquals(new PageCounts(1, 1, 0, 0, 0), sync("objects", "accounts", "accountQuery", live).counts());
+        // with IsDeleted but not SystemModstamp: through queryAll, and 001A's deletion has no moment
+        assertEquals(new PageCounts(2, 0, 0, 1, 1), sync("objects", "accounts", "accountQuery", all).counts());
+        assertEquals(List.of("query " + live, "queryAll " + all), fake.requests());
+        assertEquals(List.of("account 001A: deleted (IsDeleted) but without SystemModstamp, the moment it was deleted"), reasons());
+        assertEquals(List.of("001B"), harness.rows("SELECT external_id FROM customers").stream().map(r -> r.get("external_id")).toList());
+    }
+
+    /** The deals a KPI query of the period sees. */
+    List<String> deals(Period period) {
+        return harness.store().query("SELECT * FROM deals ORDER BY external_id", KpiQuery.of(period), Map.of(),
+                d -> d.get("external_id") + " " + d.get("kind") + " " + d.get("stage") + " " + d.get("amount_cents"));
     }
 }

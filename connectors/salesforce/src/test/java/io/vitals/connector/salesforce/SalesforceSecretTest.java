@@ -103,7 +103,7 @@ class SalesforceSecretTest {
         fake.echoTokenOnAuthFailure = true;
         SyncReport refused = harness.sync(SalesforceData.source(fake, dir));
         assertEquals(SyncReport.Outcome.FAILED, refused.outcome());
-        assertEquals("HTTP 401 from " + fake.url() + "/services/data/v60.0/query: INVALID_SESSION_ID: Session <secret> expired or invalid",
+        assertEquals("HTTP 401 from " + fake.url() + "/services/data/v60.0/queryAll/: INVALID_SESSION_ID: Session <secret> expired or invalid",
                 refused.message());
         Exception thrown = assertThrows(Exception.class, () -> SalesforceData.source(fake, dir).sync(context()));
         StringWriter trace = new StringWriter();

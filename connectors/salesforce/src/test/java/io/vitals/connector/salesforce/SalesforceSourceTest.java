@@ -11,6 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.vitals.connector.PageCounts;
 import io.vitals.connector.RetryPolicy;
 import io.vitals.connector.SyncReport;
+import io.vitals.kpi.KpiQuery;
+import io.vitals.kpi.Period;
 import io.vitals.testkit.FakeApi;
 import io.vitals.testkit.SourceHarness;
 
@@ -33,10 +40,12 @@ import io.vitals.testkit.SourceHarness;
 class SalesforceSourceTest {
 
     static final String TOKEN = "00DFAKE0000001!AQ4AQHk3Configured.Access.Token.Value";
+    /** Where a query that selects IsDeleted goes (the defaults), and where one that does not and every nextRecordsUrl go. */
+    static final String QUERY_ALL = "/services/data/v60.0/queryAll/";
     static final String QUERY = "/services/data/v60.0/query";
-    static final String ACCOUNTS = "SELECT Id, Name, CreatedDate, SystemModstamp, Industry, BillingCountry, Owner.Name, Type,"
+    static final String ACCOUNTS = "SELECT Id, Name, CreatedDate, SystemModstamp, IsDeleted, Industry, BillingCountry, Owner.Name, Type,"
             + " NumberOfEmployees FROM Account WHERE SystemModstamp >= %s ORDER BY SystemModstamp, Id";
-    static final String OPPORTUNITIES = "SELECT Id, AccountId, Amount, CloseDate, CreatedDate, IsClosed, IsWon, StageName,"
+    static final String OPPORTUNITIES = "SELECT Id, AccountId, Amount, CloseDate, CreatedDate, IsClosed, IsDeleted, IsWon, StageName,"
             + " SystemModstamp, Type FROM Opportunity WHERE SystemModstamp >= %s ORDER BY SystemModstamp, Id";
     static final String BEGINNING = "1970-01-01T00:00:00Z";
 
@@ -72,11 +81,11 @@ class SalesforceSourceTest {
     }
 
     static String accounts(String since) {
-        return "query " + String.format(ACCOUNTS, since);
+        return "queryAll " + String.format(ACCOUNTS, since);
     }
 
     static String opportunities(String since) {
-        return "query " + String.format(OPPORTUNITIES, since);
+        return "queryAll " + String.format(OPPORTUNITIES, since);
     }
 
     /**
@@ -148,7 +157,7 @@ class SalesforceSourceTest {
         assertEquals(CLEAN_FIRST, report.counts());
         assertEquals(List.of(2L, 2L, 1L, 2L, 2L), pages.stream().map(PageCounts::read).toList());
         assertEquals(cleanRequests(), fake.requests());
-        FakeApi.Request first = fake.api.requests(QUERY).get(0);
+        FakeApi.Request first = fake.api.requests(QUERY_ALL).get(0);
         assertEquals("Bearer " + TOKEN, first.header("Authorization"));
         assertEquals("batchSize=2000", first.header("Sforce-Query-Options"));
 
@@ -301,7 +310,7 @@ class SalesforceSourceTest {
         clean();
         SyncReport report = harness.sync(source("attributes", "tier=Tier__c"));
         assertEquals(SyncReport.Outcome.FAILED, report.outcome());
-        assertTrue(report.message().startsWith("HTTP 400 from " + fake.url() + QUERY + ": INVALID_FIELD: "), report.message());
+        assertTrue(report.message().startsWith("HTTP 400 from " + fake.url() + QUERY_ALL + ": INVALID_FIELD: "), report.message());
         assertTrue(report.message().contains("No such column 'Tier__c' on entity 'Account'"), report.message());
     }
 
@@ -309,7 +318,7 @@ class SalesforceSourceTest {
     void aServerErrorIsRetriedAndTheSyncGoesOn() {
         harness(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(10)));
         clean();
-        fake.api.failNext(QUERY, 500, 1, Map.of());
+        fake.api.failNext(QUERY_ALL, 500, 1, Map.of());
         SyncReport report = harness.sync(source());
         assertEquals(SyncReport.Outcome.COMPLETE, report.outcome(), report.message());
         assertEquals(CLEAN_FIRST, report.counts());
@@ -347,7 +356,7 @@ class SalesforceSourceTest {
         fake.expireSessions();
         SyncReport report = harness.sync(source());
         assertEquals(SyncReport.Outcome.FAILED, report.outcome());
-        assertEquals("HTTP 401 from " + fake.url() + QUERY + ": INVALID_SESSION_ID: Session expired or invalid", report.message());
+        assertEquals("HTTP 401 from " + fake.url() + QUERY_ALL + ": INVALID_SESSION_ID: Session expired or invalid", report.message());
         assertEquals(1, fake.requests().size());
     }
 
@@ -409,7 +418,7 @@ class SalesforceSourceTest {
         SalesforceSource more = source("attributes", "Type,NumberOfEmployees,owner=Owner.Email");
         SyncReport report = harness.sync(more);
         // the accounts again in full, for the new field; the opportunities from where they were
-        assertEquals("query " + String.format(ACCOUNTS, BEGINNING).replace("NumberOfEmployees FROM", "NumberOfEmployees, Owner.Email FROM"),
+        assertEquals(accounts(BEGINNING).replace("NumberOfEmployees FROM", "NumberOfEmployees, Owner.Email FROM"),
                 since(before).get(0));
         assertEquals(opportunities("2025-06-08T12:00:00Z"), since(before).get(3));
         assertEquals(new PageCounts(6, 0, 3, 3, 0), report.counts());
@@ -430,5 +439,137 @@ class SalesforceSourceTest {
         // from 001B's second: 001B again, then the rest
         assertEquals(new PageCounts(8, 7, 0, 1, 0), rest.counts());
         assertEquals(Map.of("customers", 5L, "deals", 4L, "customer_attributes", 3L), tables());
+    }
+
+    /**
+     * A record's deleted_at as its table holds it (epoch seconds), or null: read beside the store, whose
+     * queries see a deal only when it was not deleted before the period's end.
+     */
+    Long deletedAt(String table, String externalId) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("harness.db"));
+                PreparedStatement ps = c.prepareStatement("SELECT deleted_at FROM " + table + " WHERE source = 'crm' AND external_id = ?")) {
+            ps.setString(1, externalId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), table + " has no " + externalId);
+                long at = rs.getLong(1);
+                return rs.wasNull() ? null : at;
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What a KPI query of that month sees: deals not deleted before the month's end. */
+    long deals(int year, int month, String where) {
+        return harness.store().queryRow("SELECT count(*) AS n FROM deals" + where, KpiQuery.of(Period.month(year, month)), Map.of())
+                .count("n");
+    }
+
+    // 2026-01-01T00:00:00Z is 1,767,225,600: 56 years of 365 days and 14 leap days (1972 to 2024), 20,454 days of 86,400 s
+    static final long MARCH_15_10H = 1_773_568_800L;    // + 31 + 28 + 14 days (6,393,600) + 10 h (36,000)
+    static final long APRIL_10_9H30 = 1_775_813_400L;   // + 31 + 28 + 31 + 9 days (8,553,600) + 9.5 h (34,200)
+    static final long APRIL_20_14H = 1_776_693_600L;    // + 31 + 28 + 31 + 19 days (9,417,600) + 14 h (50,400)
+
+    @Test
+    void anOpportunityAndThenItsAccountDeletedAtSalesforceAreDeletedFromTheirMomentAndOnlyOnce() {
+        harness(RetryPolicy.DEFAULT);
+        clean();
+        assertEquals(CLEAN_FIRST, harness.sync(source()).counts());
+        assertEquals(null, deletedAt("deals", "006B"));
+
+        // 006B (001B's upsell, open) goes to the recycle bin on 10 April 2026: queryAll answers it with IsDeleted, moved to then
+        fake.delete("Opportunity", "006B", "2026-04-10T09:30:00Z");
+        int before = fake.requests().size();
+        SyncReport second = harness.sync(source());
+        assertEquals(SyncReport.Outcome.COMPLETE, second.outcome(), second.message());
+        assertEquals(List.of(accounts("2025-06-04T11:30:00Z"), opportunities("2025-06-08T12:00:00Z")), since(before));
+        // 001E and 006D again (unchanged); 006B's deletion (updated)
+        assertEquals(new PageCounts(3, 0, 1, 2, 0), second.counts());
+        assertEquals(APRIL_10_9H30, deletedAt("deals", "006B"));
+        assertEquals(null, deletedAt("customers", "001B"));
+        // marked, not removed
+        assertEquals(Map.of("customers", 5L, "deals", 4L, "customer_attributes", 3L), tables());
+        assertEquals(Optional.of(cursor("2025-06-04T11:30:00Z", "2026-04-10T09:30:00Z")), cursor());
+        // March ended before the deletion and still counts the deal; April does not
+        assertEquals(4L, deals(2026, 3, ""));
+        assertEquals(1L, deals(2026, 3, " WHERE external_id = '006B'"));
+        assertEquals(3L, deals(2026, 4, ""));
+        assertEquals(0L, deals(2026, 4, " WHERE external_id = '006B'"));
+
+        // again: 001E and 006B's deletion read again, nothing changes
+        before = fake.requests().size();
+        SyncReport third = harness.sync(source());
+        assertEquals(List.of(accounts("2025-06-04T11:30:00Z"), opportunities("2026-04-10T09:30:00Z")), since(before));
+        assertEquals(new PageCounts(2, 0, 0, 2, 0), third.counts());
+        assertEquals(APRIL_10_9H30, deletedAt("deals", "006B"));
+
+        // then its account, on 20 April
+        fake.delete("Account", "001B", "2026-04-20T14:00:00Z");
+        SyncReport fourth = harness.sync(source());
+        // 001E again and 001B's deletion (updated); 006B's deletion again (unchanged)
+        assertEquals(new PageCounts(3, 0, 1, 2, 0), fourth.counts());
+        assertEquals(APRIL_20_14H, deletedAt("customers", "001B"));
+        assertEquals(APRIL_10_9H30, deletedAt("deals", "006B"));
+        assertEquals(Optional.of(cursor("2026-04-20T14:00:00Z", "2026-04-10T09:30:00Z")), cursor());
+
+        SyncReport fifth = harness.sync(source());
+        assertEquals(new PageCounts(2, 0, 0, 2, 0), fifth.counts());
+        assertEquals(APRIL_20_14H, deletedAt("customers", "001B"));
+        for (String id : List.of("001A", "001C", "001D", "001E")) {
+            assertEquals(null, deletedAt("customers", id), id);
+        }
+        for (String id : List.of("006A", "006C", "006D")) {
+            assertEquals(null, deletedAt("deals", id), id);
+        }
+        assertEquals(Map.of("customers", 5L, "deals", 4L, "customer_attributes", 3L), tables());
+        assertEquals(List.of(), harness.rejects("crm"));
+    }
+
+    @Test
+    void aSyncKilledBetweenTwoDeletionsResumesFromItsLastSecondWithNeitherLostNorDoubled() {
+        harness(RetryPolicy.DEFAULT);
+        clean();
+        assertEquals(CLEAN_FIRST, harness.sync(source()).counts());
+        fake.delete("Opportunity", "006A", "2026-03-15T10:00:00Z");
+        fake.delete("Opportunity", "006C", "2026-04-10T09:30:00Z");
+        // page 1: 001E; page 2: 006D, 006A's deletion; page 3 (006C's deletion) fails
+        SyncReport failed = harness.sync(SourceHarness.failingOnCommit(source(), 3));
+        assertEquals(SyncReport.Outcome.FAILED, failed.outcome());
+        assertEquals(new PageCounts(3, 0, 1, 2, 0), failed.counts());
+        assertEquals(MARCH_15_10H, deletedAt("deals", "006A"));
+        assertEquals(null, deletedAt("deals", "006C"));
+        assertEquals(Optional.of(cursor("2025-06-04T11:30:00Z", "2026-03-15T10:00:00Z")), cursor());
+
+        int before = fake.requests().size();
+        SyncReport resumed = harness.sync(source());
+        assertEquals(SyncReport.Outcome.COMPLETE, resumed.outcome(), resumed.message());
+        assertEquals(List.of(accounts("2025-06-04T11:30:00Z"), opportunities("2026-03-15T10:00:00Z")), since(before));
+        // 001E and 006A's deletion again (unchanged), 006C's (updated)
+        assertEquals(new PageCounts(3, 0, 1, 2, 0), resumed.counts());
+        assertEquals(MARCH_15_10H, deletedAt("deals", "006A"));
+        assertEquals(APRIL_10_9H30, deletedAt("deals", "006C"));
+        assertEquals(Optional.of(cursor("2025-06-04T11:30:00Z", "2026-04-10T09:30:00Z")), cursor());
+        // 006A counts in February (deleted after its end), not in March; 006C in March, not in April
+        assertEquals(4L, deals(2026, 2, ""));
+        assertEquals(3L, deals(2026, 3, ""));
+        assertEquals(2L, deals(2026, 4, ""));
+    }
+
+    @Test
+    void anOpportunityRestoredFromTheRecycleBinCountsAgain() {
+        harness(RetryPolicy.DEFAULT);
+        clean();
+        assertEquals(CLEAN_FIRST, harness.sync(source()).counts());
+        fake.delete("Opportunity", "006B", "2026-04-10T09:30:00Z");
+        assertEquals(new PageCounts(3, 0, 1, 2, 0), harness.sync(source()).counts());
+        assertEquals(3L, deals(2026, 4, ""));
+
+        fake.undelete("Opportunity", "006B", "2026-04-12T08:00:00Z");
+        SyncReport restored = harness.sync(source());
+        // 001E again (unchanged); 006B read as a live deal again (updated)
+        assertEquals(new PageCounts(2, 0, 1, 1, 0), restored.counts());
+        assertEquals(null, deletedAt("deals", "006B"));
+        assertEquals(4L, deals(2026, 4, ""));
+        assertEquals(Optional.of(cursor("2025-06-04T11:30:00Z", "2026-04-12T08:00:00Z")), cursor());
     }
 }
