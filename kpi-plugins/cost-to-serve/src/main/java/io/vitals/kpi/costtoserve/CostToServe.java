@@ -40,8 +40,9 @@ import io.vitals.store.SubscriptionSql;
  * paying during the period: a subscription span with MRR above zero overlapping it. Shared costs
  * count for all customers only: when a segment is asked, the store's segment scoping keeps just the
  * segment's customers' rows, so shared costs fall outside every segment and the segment's cost is
- * its attributed cost alone. No paying customers in the period is "no data"; paying customers and
- * no cost is 0.
+ * its attributed cost alone. No paying customers in the period is "no data"; so is a period without
+ * a single cost record of the configured categories (for the segment), since costs not booked are
+ * unknown, not zero, while cost records that add up to 0 are 0.
  */
 @Component(service = Kpi.class, configurationPid = CostToServe.PID, property = Kpi.ID_PROPERTY + "=cost-to-serve")
 @Designate(ocd = CostToServe.Config.class)
@@ -151,6 +152,7 @@ public class CostToServe implements Kpi {
         }
         String sql = "SELECT (SELECT count(*) FROM (" + SubscriptionSql.PAYING_DURING + ") paying) AS active_customers,\n"
                 + """
+                       count(*) AS entries,
                        coalesce(sum(amount_cents), 0) AS total_cents,
                        coalesce(sum(amount_cents) FILTER (WHERE customer_id IS NULL), 0) AS shared_cents"""
                 + perCategory + "\nFROM costs\nWHERE " + inCategories + " AND incurred_at >= :from AND incurred_at < :to";
@@ -158,6 +160,10 @@ public class CostToServe implements Kpi {
         long active = row.count("active_customers");
         long total = row.count("total_cents");
         long shared = row.count("shared_cents");
+        if (active > 0 && row.count("entries") == 0) {
+            return KpiResult.noData("no costs (" + String.join(", ", s.categories()) + ") recorded in " + query.period()
+                    + " for " + query.segment());
+        }
         KpiResult result = KpiResult.ratio(total / 100.0, active, 1, active,
                         "no customers paying during " + query.period() + " for " + query.segment())
                 .with("totalCost", total / 100.0)
@@ -181,7 +187,7 @@ public class CostToServe implements Kpi {
                 + "FROM customers c JOIN costs k ON k.customer_id = c.id\n"
                 + "WHERE " + SqlLists.in("k.category", "category", settings.categories(), params)
                 + " AND k.incurred_at >= :from AND k.incurred_at < :to\n"
-                + "GROUP BY c.id, c.name, c.plan, c.region, c.csm_owner\n"
+                + "GROUP BY c.id, c.external_id, c.name, c.plan, c.region, c.csm_owner\n"
                 + "ORDER BY sum(k.amount_cents) DESC, c.id";
         return store.table("costliest", "Cost to serve per customer, " + query.period(), sql, query, params,
                 CustomerColumns.with(KpiTable.Column.number("cost", "COST", Unit.CURRENCY)), drillDown);

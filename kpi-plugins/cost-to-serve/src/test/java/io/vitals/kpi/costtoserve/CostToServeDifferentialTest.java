@@ -33,6 +33,7 @@ class CostToServeDifferentialTest {
         if (active.isEmpty()) {
             return KpiResult.noData("nobody paying");
         }
+        long entries = 0;
         long total = 0;
         long shared = 0;
         Map<String, Long> perCategory = new LinkedHashMap<>();
@@ -41,12 +42,16 @@ class CostToServeDifferentialTest {
             // d.inSegment: a cost without a customer is in no segment, only in "all customers"
             if (s.categories().contains(cost.category()) && Reference.in(cost.incurredAt(), q.period())
                     && d.inSegment(cost.customerId(), q.segment())) {
+                entries++;
                 total += cost.amountCents();
                 perCategory.merge(cost.category(), cost.amountCents(), Long::sum);
                 if (cost.customerId() == null) {
                     shared += cost.amountCents();
                 }
             }
+        }
+        if (entries == 0) {
+            return KpiResult.noData("no cost records");
         }
         if (shared > 0) {
             withSharedCost.incrementAndGet();

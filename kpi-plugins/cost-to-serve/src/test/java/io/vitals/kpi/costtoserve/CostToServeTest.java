@@ -104,14 +104,33 @@ class CostToServeTest {
     }
 
     @Test
-    void noPayingCustomersIsNoDataButNoCostIsZero() {
+    void noPayingCustomersIsNoDataButACostOfZeroIsZero() {
         KpiResult none = kpi("support").compute(query("2024-01-01", "2024-02-01"));
         assertFalse(none.hasValue());
         assertTrue(none.noDataReason().contains("no customers paying during 2024-01-01..2024-02-01 for all customers"),
                 none.noDataReason());
+        data.cost(1L, "support", 0, "2025-08-15");                 // booked, and nothing
         KpiResult quiet = kpi("support").compute(query("2025-08-01", "2025-09-01"));
         assertEquals(0.0, quiet.value());
         assertEquals(4.0, quiet.denominator());
+    }
+
+    @Test
+    void noCostRecordsInThePeriodIsNoData() {
+        // August 2025: four customers pay, and no cost of any category was recorded
+        KpiResult august = kpi("support,success,infrastructure").compute(query("2025-08-01", "2025-09-01"));
+        assertFalse(august.hasValue());
+        assertTrue(august.noDataReason().contains("no costs (support, success, infrastructure) recorded in 2025-08-01..2025-09-01"
+                + " for all customers"), august.noDataReason());
+        // February has costs, but none of the category asked for
+        KpiResult other = kpi("marketing").compute(query("2026-02-01", "2026-03-01"));
+        assertFalse(other.hasValue());
+        assertTrue(other.noDataReason().contains("no costs (marketing) recorded"), other.noDataReason());
+        // March: only pro customer 3 has a cost; starter customer 2 pays and has none, and shared costs are in no segment
+        KpiResult starter = kpi("support").compute(query("2026-03-01", "2026-04-01", "plan", "starter"));
+        assertFalse(starter.hasValue());
+        assertTrue(starter.noDataReason().contains("no costs (support) recorded in 2026-03-01..2026-04-01 for plan=starter"),
+                starter.noDataReason());
     }
 
     @Test
