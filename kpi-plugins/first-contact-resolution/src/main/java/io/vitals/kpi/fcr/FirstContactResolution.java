@@ -29,14 +29,16 @@ import io.vitals.store.SqlDialect;
  * most one agent reply and was never reopened: {@code agent_replies <= 1 AND reopens = 0} (a
  * ticket closed without any agent reply counts as first contact). Tickets not matched to a
  * customer count for all customers and for no segment. A period in which no ticket was resolved
- * is "no data".
+ * is "no data", and so is one in which no resolved ticket records an agent reply: a helpdesk that
+ * does not report replies leaves {@code agent_replies} at 0 everywhere, which would read as 100 %.
  */
 @Component(service = Kpi.class, property = Kpi.ID_PROPERTY + "=first-contact-resolution")
 public class FirstContactResolution implements Kpi {
 
     private static final String SQL = """
             SELECT count(*) AS resolved,
-                   count(*) FILTER (WHERE agent_replies <= 1 AND reopens = 0) AS first_contact
+                   count(*) FILTER (WHERE agent_replies <= 1 AND reopens = 0) AS first_contact,
+                   count(*) FILTER (WHERE agent_replies > 0) AS with_replies
             FROM tickets
             WHERE resolved_at >= :from AND resolved_at < :to""";
 
@@ -67,6 +69,11 @@ public class FirstContactResolution implements Kpi {
         Row row = store.queryRow(SQL, query, Map.of());
         long resolved = row.count("resolved");
         long firstContact = row.count("first_contact");
+        if (resolved > 0 && row.count("with_replies") == 0) {
+            return KpiResult.noData("none of the " + resolved + " tickets resolved in " + query.period() + " for "
+                    + query.segment() + " records an agent reply (agent_replies is 0 on every one), so first contact"
+                    + " cannot be told from a count the helpdesk did not give");
+        }
         return KpiResult.ratio(firstContact, resolved, 100, resolved,
                         "no ticket resolved in " + query.period() + " for " + query.segment())
                 .with("resolved", resolved)

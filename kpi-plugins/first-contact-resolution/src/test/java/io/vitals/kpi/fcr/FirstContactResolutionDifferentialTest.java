@@ -21,13 +21,20 @@ class FirstContactResolutionDifferentialTest {
     static KpiResult reference(Dataset d, KpiQuery q) {
         long resolved = 0;
         long firstContact = 0;
+        long withReplies = 0;
         for (SupportTicket t : d.tickets) {
             if (Reference.in(t.resolvedAt(), q.period()) && d.inSegment(t.customerId(), q.segment())) {
                 resolved++;
+                if (t.agentReplies() > 0) {
+                    withReplies++;
+                }
                 if (t.agentReplies() <= 1 && t.reopens() == 0) {
                     firstContact++;
                 }
             }
+        }
+        if (resolved > 0 && withReplies == 0) {
+            return KpiResult.noData("no reply counts");
         }
         return KpiResult.ratio(firstContact, resolved, 100, resolved, "no resolved tickets")
                 .with("resolved", resolved)

@@ -82,6 +82,23 @@ class FirstContactResolutionTest {
     }
 
     @Test
+    void noReplyCountsIsNoDataNotAHundredPercent() {
+        // a helpdesk that does not report agent replies: every ticket says 0, so every one would look first-contact
+        data.ticket(1L, "normal", "2026-01-05", "2026-01-05T01:00", "2026-01-06", 0, 0)
+            .ticket(2L, "normal", "2026-01-05", "2026-01-05T01:00", "2026-01-07", 0, 0)
+            .ticket(2L, "normal", "2026-02-05", "2026-02-05T01:00", "2026-02-06", 0, 2);   // February has counts
+        KpiResult r = fcr().compute(query("2026-01-01", "2026-02-01"));
+        assertFalse(r.hasValue());
+        assertTrue(r.noDataReason().contains("none of the 2 tickets resolved in 2026-01-01..2026-02-01 for all customers"
+                + " records an agent reply"), r.noDataReason());
+        assertTrue(r.noDataReason().contains("agent_replies"), r.noDataReason());
+        assertEquals(0.0, fcr().compute(query("2026-02-01", "2026-03-01")).value());
+        // one ticket with a reply count is enough: the rest of the period's zeros are closed without a reply
+        data.ticket(1L, "normal", "2026-01-05", "2026-01-05T01:00", "2026-01-08", 0, 1);
+        assertEquals(100.0, fcr().compute(query("2026-01-01", "2026-02-01")).value(), 1e-9);
+    }
+
+    @Test
     void periodIsHalfOpenOnResolution() {
         data.ticket(1L, "normal", "2025-12-31", null, "2026-01-01T00:00", 0, 1)             // first instant: in, first contact
             .ticket(1L, "normal", "2026-01-31", null, "2026-01-31T23:59:59", 0, 2)          // last second: in, not
