@@ -175,7 +175,7 @@ class HttpIT {
         assertTrue(csv.type().startsWith("text/csv"), csv.type());
         CommandOutcome shellCsv = vitals.execute("kpi:customers health-score --subset red --format csv");
         assertEquals(shellCsv.output().strip(), csv.body().strip());
-        assertTrue(csv.body().startsWith("customer_id,customer,plan,region,csm,score"), csv.body());
+        assertTrue(csv.body().startsWith("customer_id,source_id,customer,plan,region,csm,score"), csv.body());
     }
 
     @Test

@@ -408,7 +408,7 @@ public class KpiCommands {
         }
         rows.add(List.of("sample size", Render.number(r.sampleSize())));
         for (Map.Entry<String, Object> detail : r.details().entrySet()) {
-            rows.add(List.of(words(detail.getKey()), Render.number(detail.getValue())));
+            rows.add(List.of(words(detail.getKey()), Render.detail(detail.getValue())));
         }
         out.append(Render.table(null, rows, List.of(1), "  "));
         for (KpiTable table : r.tables()) {

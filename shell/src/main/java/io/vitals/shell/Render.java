@@ -53,7 +53,7 @@ final class Render {
             return "";
         }
         if (!(value instanceof Number n) || unit == null) {
-            return value instanceof Number ? number(value) : String.valueOf(value);
+            return String.valueOf(value); // a text column: an id is shown as it is, without separators
         }
         return unit == Unit.PERCENT ? String.format(Locale.ROOT, "%.1f%%", n.doubleValue())
                 : unit == Unit.COUNT ? number(value) : value(n.doubleValue(), unit);
@@ -77,6 +77,14 @@ final class Render {
         }
         List<String> header = table.columns().stream().map(io.vitals.kpi.KpiTable.Column::label).toList();
         return indent + table.title() + "\n" + table(header, rows, right, indent + "  ");
+    }
+
+    /** A KPI's detail: fractional quantities (amounts, averages) always with two decimals, counts as whole numbers. */
+    static String detail(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            return String.format(Locale.ROOT, "%,.2f", ((Number) value).doubleValue());
+        }
+        return number(value);
     }
 
     /** Whole numbers with thousands separators, others with up to two decimals. */

@@ -28,4 +28,13 @@ class RenderTest {
         assertEquals("1,234", Render.number(1234L));
         assertEquals("1,234.57", Render.number(1234.567));
     }
+
+    @Test
+    void anIdIsShownAsItIsAndAnAmountKeepsItsCents() {
+        assertEquals("5128", Render.cell(5128L, null), "a text column, not a count");
+        assertEquals("cus_9", Render.cell("cus_9", null));
+        assertEquals("1,234", Render.cell(1234L, Unit.COUNT));
+        assertEquals("455,661.00", Render.detail(455_661.0), "an amount in a KPI's details");
+        assertEquals("12", Render.detail(12L), "a count");
+    }
 }

@@ -11,8 +11,12 @@ import io.vitals.kpi.KpiTable;
  */
 public final class CustomerColumns {
 
-    /** The customer's id, name, plan, region and CSM, from {@code customers} aliased {@code c}. */
-    public static final String SQL = "c.id AS customer_id, c.name AS customer, c.plan AS plan, c.region AS region, c.csm_owner AS csm";
+    /**
+     * The customer's id in the store and at its source, name, plan, region and CSM, from {@code customers}
+     * aliased {@code c} (its id at the source is what a user looks it up by; the store's id joins).
+     */
+    public static final String SQL = String.join(", ", "c.id AS customer_id", "c.external_id AS source_id", "c.name AS customer",
+            "c.plan AS plan", "c.region AS region", "c.csm_owner AS csm"); // not a constant: a KPI bundle reads it from the API at run time, as with()
 
     private CustomerColumns() {
     }
@@ -20,7 +24,8 @@ public final class CustomerColumns {
     /** The customer columns followed by the KPI's own. */
     public static List<KpiTable.Column> with(KpiTable.Column... more) {
         List<KpiTable.Column> columns = new ArrayList<>(List.of(
-                KpiTable.Column.text("customer_id", "ID"),
+                KpiTable.Column.text("customer_id", "#"),
+                KpiTable.Column.text("source_id", "ID"),
                 KpiTable.Column.text("customer", "CUSTOMER"),
                 KpiTable.Column.text("plan", "PLAN"),
                 KpiTable.Column.text("region", "REGION"),

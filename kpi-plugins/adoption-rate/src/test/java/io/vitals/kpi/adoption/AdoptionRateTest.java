@@ -160,7 +160,7 @@ class AdoptionRateTest {
 
         KpiTable byUser = adoption().customers(query("2026-01-01", "2026-02-01", "csm", "alice"),
                 new DrillDown("adopters", "user_id", false, 1));
-        assertEquals(List.of(List.of(1L, "Customer 1", "pro", "EMEA", "alice", "a1", 4L)), byUser.rows());
+        assertEquals(List.of(List.of(1L, "c1", "Customer 1", "pro", "EMEA", "alice", "a1", 4L)), byUser.rows());
     }
 
     @Test

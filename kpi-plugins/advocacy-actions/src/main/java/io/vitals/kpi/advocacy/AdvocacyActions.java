@@ -185,7 +185,7 @@ public class AdvocacyActions implements Kpi {
         String text = "SELECT " + CustomerColumns.SQL + ", count(*) AS actions, " + dialect.isoTime("max(a.occurred_at)") + " AS latest\n"
                 + "FROM customers c JOIN advocacy_events a ON a.customer_id = c.id\n"
                 + "WHERE a.occurred_at >= :from AND a.occurred_at < :to AND " + SqlLists.in("a.kind", "kind", s.kinds(), params) + "\n"
-                + "GROUP BY c.id, c.name, c.plan, c.region, c.csm_owner\n"
+                + "GROUP BY c.id, c.external_id, c.name, c.plan, c.region, c.csm_owner\n"
                 + "ORDER BY actions DESC, max(a.occurred_at) DESC, c.id";
         return store.table("advocates", "Advocates, " + query.period(), text, query, params,
                 CustomerColumns.with(KpiTable.Column.number("actions", "ACTIONS", Unit.COUNT),

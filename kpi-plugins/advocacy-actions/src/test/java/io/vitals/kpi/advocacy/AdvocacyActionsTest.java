@@ -157,7 +157,7 @@ class AdvocacyActionsTest {
             .advocacy(2, "tweet", "2026-01-10")            // not a configured kind
             .advocacy(4, "review", "2026-02-01");          // February
         KpiTable advocates = advocacy().customers(query("2026-01-01", "2026-02-01"), new DrillDown("advocates", null, true, 50));
-        assertEquals(List.of("customer_id", "customer", "plan", "region", "csm", "actions", "latest"),
+        assertEquals(List.of("customer_id", "source_id", "customer", "plan", "region", "csm", "actions", "latest"),
                 advocates.columns().stream().map(KpiTable.Column::name).toList());
         // 3 has two; 5 (latest 01-10) before 1 (latest 01-05)
         assertEquals(List.of(3L, 5L, 1L), advocates.rows().stream().map(r -> r.get(advocates.column("customer_id"))).toList());

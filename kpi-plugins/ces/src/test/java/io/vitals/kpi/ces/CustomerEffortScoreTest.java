@@ -92,7 +92,7 @@ class CustomerEffortScoreTest {
         CustomerEffortScore ces = new CustomerEffortScore(data.metrics(), Settings.DEFAULT);
         assertEquals(List.of("not-easy", "easy", "all"), ces.definition().drillDowns());
         KpiTable notEasy = ces.customers(query("2026-02-01", "2026-03-01"), new DrillDown("not-easy", null, true, 50));
-        assertEquals(List.of("customer_id", "customer", "plan", "region", "csm", "score", "answered", "respondent"),
+        assertEquals(List.of("customer_id", "source_id", "customer", "plan", "region", "csm", "score", "answered", "respondent"),
                 notEasy.columns().stream().map(KpiTable.Column::name).toList());
         // below 5, lowest first
         assertEquals(List.of(1L, 3L, 4L), notEasy.rows().stream().map(r -> r.get(notEasy.column("score"))).toList());

@@ -100,7 +100,7 @@ class CustomerSatisfactionScoreTest {
             .response(2L, SurveyType.CSAT, 1, 0, 10, "2026-03-09"); // another scale: out
         CustomerSatisfactionScore csat = new CustomerSatisfactionScore(data.metrics(), Settings.DEFAULT);
         KpiTable unsatisfied = csat.customers(query("2026-03-01", "2026-04-01"), new DrillDown("unsatisfied", null, true, 50));
-        assertEquals(List.of("customer_id", "customer", "plan", "region", "csm", "score", "answered", "respondent"),
+        assertEquals(List.of("customer_id", "source_id", "customer", "plan", "region", "csm", "score", "answered", "respondent"),
                 unsatisfied.columns().stream().map(KpiTable.Column::name).toList());
         assertEquals(List.of(1L, 2L, 3L), unsatisfied.rows().stream().map(r -> r.get(unsatisfied.column("score"))).toList());
         assertEquals("Customer 3", unsatisfied.rows().get(0).get(unsatisfied.column("customer")));

@@ -108,7 +108,7 @@ public class ExpansionRevenue implements Kpi {
             , sum(d.amount_cents) / 100.0 AS amount
             FROM customers c JOIN deals d ON d.customer_id = c.id
             """ + "WHERE " + wonExpansionDeals("d.")
-            + "\nGROUP BY c.id, c.name, c.plan, c.region, c.csm_owner"
+            + "\nGROUP BY c.id, c.external_id, c.name, c.plan, c.region, c.csm_owner"
             + "\nORDER BY sum(d.amount_cents) DESC, c.id";
 
     private static final String DRILL_MRR = EXPANDED + "SELECT " + CustomerColumns.SQL + """

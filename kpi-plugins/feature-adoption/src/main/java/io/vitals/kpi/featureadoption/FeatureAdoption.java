@@ -193,7 +193,7 @@ public class FeatureAdoption implements Kpi {
                 + "       sum(e.event_count) AS events\n"
                 + "FROM usage_events e JOIN customers c ON c.id = e.customer_id\n"
                 + "WHERE e.occurred_at >= :from AND e.occurred_at < :to\n"
-                + "GROUP BY c.id, c.name, c.plan, c.region, c.csm_owner\n"
+                + "GROUP BY c.id, c.external_id, c.name, c.plan, c.region, c.csm_owner\n"
                 + "ORDER BY features_used, events, c.id";
         return store.table("customers", "Least-engaged active customers, " + query.period(), sql, query, params,
                 CustomerColumns.with(KpiTable.Column.number("features_used", "FEATURES", Unit.COUNT),

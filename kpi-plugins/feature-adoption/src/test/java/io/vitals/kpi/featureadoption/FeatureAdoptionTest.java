@@ -151,7 +151,7 @@ class FeatureAdoptionTest {
         assertEquals(List.of(2L, 3L, 1L), column(t, "customer_id"));
         assertEquals(List.of(0L, 1L, 2L), column(t, "features_used"));
         assertEquals(List.of(1L, 1L, 5L), column(t, "events"));
-        assertEquals(List.of(2L, "Customer 2", "starter", "NA", "bob", 0L, 1L), t.rows().get(0));
+        assertEquals(List.of(2L, "c2", "Customer 2", "starter", "NA", "bob", 0L, 1L), t.rows().get(0));
 
         KpiTable busiest = adoption().customers(query("2026-01-01", "2026-02-01", "csm", "bob"), new DrillDown("least-engaged", "events", true, 1));
         assertEquals(1, busiest.rows().size());

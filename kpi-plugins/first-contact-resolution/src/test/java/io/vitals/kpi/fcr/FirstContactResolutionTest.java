@@ -133,7 +133,7 @@ class FirstContactResolutionTest {
             .ticket(2L, "normal", "2026-01-05", null, null, 3, 6)                // open: out
             .ticket(2L, "normal", "2026-01-05", null, "2026-02-01", 3, 6);       // resolved in February: out
         KpiTable table = fcr().customers(query("2026-01-01", "2026-02-01"), new DrillDown("not-first-contact", null, true, 50));
-        assertEquals(List.of("customer_id", "customer", "plan", "region", "csm", "ticket", "priority", "replies", "reopens", "resolved"),
+        assertEquals(List.of("customer_id", "source_id", "customer", "plan", "region", "csm", "ticket", "priority", "replies", "reopens", "resolved"),
                 table.columns().stream().map(KpiTable.Column::name).toList());
         // most reopened first, then most replies
         assertEquals(List.of(2L, 1L, 0L), table.rows().stream().map(r -> r.get(table.column("reopens"))).toList());

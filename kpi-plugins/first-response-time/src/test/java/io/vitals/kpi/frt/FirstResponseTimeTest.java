@@ -149,7 +149,7 @@ class FirstResponseTimeTest {
             .ticket(1L, "normal", "2026-01-13T08:00", null, null, 0, 0)                  // unanswered: not behind the median
             .ticket(2L, "normal", "2026-02-01T00:00", "2026-02-03T00:00", null, 0, 1);   // February: out
         KpiTable slowest = frt().customers(query("2026-01-01", "2026-02-01"), new DrillDown("slowest", null, true, 50));
-        assertEquals(List.of("customer_id", "customer", "plan", "region", "csm", "ticket", "priority", "hours", "created"),
+        assertEquals(List.of("customer_id", "source_id", "customer", "plan", "region", "csm", "ticket", "priority", "hours", "created"),
                 slowest.columns().stream().map(KpiTable.Column::name).toList());
         assertEquals(Unit.HOURS, slowest.columns().get(slowest.column("hours")).unit());
         assertEquals(List.of(10.0, 6.0, 1.0), slowest.rows().stream().map(r -> r.get(slowest.column("hours"))).toList());

@@ -134,7 +134,7 @@ class HealthScoreTest {
     void drillDownListsTheAtRiskCustomersByDefaultWithTheirMeasures() {
         januaryCustomers();
         KpiTable red = health().customers(query("2026-01-01", "2026-02-01"), new DrillDown("red", null, true, 50));
-        assertEquals(List.of("customer_id", "customer", "plan", "region", "csm", "score", "usage", "adoption", "nps", "tickets",
+        assertEquals(List.of("customer_id", "source_id", "customer", "plan", "region", "csm", "score", "usage", "adoption", "nps", "tickets",
                 "payment", "sentiment"), red.columns().stream().map(KpiTable.Column::name).toList());
         assertTrue(red.columns().subList(5, 12).stream().allMatch(c -> c.unit() == Unit.SCORE));
         assertEquals(List.of(4L), red.rows().stream().map(row -> row.get(red.column("customer_id"))).toList());

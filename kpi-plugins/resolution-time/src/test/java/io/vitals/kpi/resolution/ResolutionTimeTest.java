@@ -124,7 +124,7 @@ class ResolutionTimeTest {
             .ticket(1L, "normal", "2026-01-10T00:00", null, null, 0, 1)                  // open: out
             .ticket(2L, "normal", "2026-01-30T00:00", null, "2026-02-01T00:00", 0, 1);   // resolved in February: out
         KpiTable slowest = rt().customers(query("2026-01-01", "2026-02-01"), new DrillDown("slowest", null, true, 50));
-        assertEquals(List.of("customer_id", "customer", "plan", "region", "csm", "ticket", "priority", "hours", "created", "resolved"),
+        assertEquals(List.of("customer_id", "source_id", "customer", "plan", "region", "csm", "ticket", "priority", "hours", "created", "resolved"),
                 slowest.columns().stream().map(KpiTable.Column::name).toList());
         assertEquals(List.of(312.0, 24.0, 5.0), slowest.rows().stream().map(r -> r.get(slowest.column("hours"))).toList());
         assertEquals(2L, slowest.rows().get(0).get(slowest.column("customer_id")));

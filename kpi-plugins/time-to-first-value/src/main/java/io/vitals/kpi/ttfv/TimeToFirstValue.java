@@ -139,7 +139,7 @@ public class TimeToFirstValue implements Kpi {
                     + "       " + dialect.daysBetween("c.signup_at", "min(e.occurred_at)") + " AS days\n"
                     + "FROM customers c JOIN usage_events e ON " + VALUE_EVENT + "\n"
                     + "WHERE " + SIGNED_UP + "\n"
-                    + "GROUP BY c.id, c.name, c.plan, c.region, c.csm_owner, c.signup_at\n"
+                    + "GROUP BY c.id, c.external_id, c.name, c.plan, c.region, c.csm_owner, c.signup_at\n"
                     + "ORDER BY days DESC, c.id";
             return store.table("customers", "Reached first value ('" + s.valueEvent() + "'), signed up in " + query.period(),
                     sql, query, params, CustomerColumns.with(KpiTable.Column.text("signed_up", "SIGNED UP"),

@@ -120,8 +120,8 @@ class TimeToFirstValueTest {
         KpiTable notYet = ttfv().customers(query("2026-01-01", "2026-02-01"), new DrillDown("not-yet", null, true, 50));
         // waiting longest first: 4 (15th), 7 (20th)
         assertEquals(List.of(
-                List.of(4L, "Customer 4", "starter", "APAC", "bob", "2026-01-15"),
-                List.of(7L, "Customer 7", "pro", "APAC", "alice", "2026-01-20")), notYet.rows());
+                List.of(4L, "c4", "Customer 4", "starter", "APAC", "bob", "2026-01-15"),
+                List.of(7L, "c7", "Customer 7", "pro", "APAC", "alice", "2026-01-20")), notYet.rows());
 
         KpiTable reached = ttfv().customers(query("2026-01-01", "2026-02-01"), new DrillDown("reached", null, true, 50));
         // slowest first: 3 (30), 1 (2), 2 (0.25)
