@@ -591,4 +591,17 @@ class SyncRunnerTest {
                 SyncListener.NONE, () -> false).counts());
         assertEquals(2L, count.apply("tickets", april));
     }
+
+    @Test
+    void aCustomerDeletedAndThenReadAgainFromItsSourceIsThereAgain() {
+        run(new PagedSource(List.of(c -> customers(0, 1))));
+        Instant gone = Instant.parse("2026-04-01T00:00:00Z");
+        assertEquals(new PageCounts(1, 0, 1, 0, 0), runner.run(pages("crm", List.of(new SourcePage()
+                .deleted(new io.vitals.connector.Deletion("customers", "c0", gone), "c0 deleted"))), SyncListener.NONE, () -> false).counts());
+        io.vitals.kpi.KpiQuery any = io.vitals.kpi.KpiQuery.of(io.vitals.kpi.Period.month(2026, 3));
+        assertEquals(gone.getEpochSecond(), store.queryRow("SELECT deleted_at AS d FROM customers", any, Map.of()).count("d"));
+        store.resetCursor("crm");
+        assertEquals(new PageCounts(1, 0, 1, 0, 0), run(new PagedSource(List.of(c -> customers(0, 1)))).counts(), "restored in the CRM");
+        assertNull(store.queryRow("SELECT deleted_at AS d FROM customers", any, Map.of()).get("d"));
+    }
 }

@@ -110,9 +110,11 @@ final class RecordTable<T> {
     }
 
     static final RecordTable<Customer> CUSTOMERS = new RecordTable<>("customers", "source, external_id",
-            List.of("id", "source", "external_id", "name", "email", "signup_at", "cohort", "plan", "region", "csm_owner", "industry"),
+            List.of("id", "source", "external_id", "name", "email", "signup_at", "cohort", "plan", "region", "csm_owner", "industry",
+                    "deleted_at"),
+            // read again from its source, a customer is there: deleted_at is cleared (restored in the CRM)
             c -> new Object[] {id(c.id()), c.source(), c.externalId(), c.name(), c.email(), epoch(c.signupAt()),
-                    cohort(c.signupAt()), c.plan(), c.region(), c.csmOwner(), c.industry()});
+                    cohort(c.signupAt()), c.plan(), c.region(), c.csmOwner(), c.industry(), null});
 
     static final RecordTable<Subscription> SUBSCRIPTIONS = new RecordTable<>("subscriptions", "source, external_id",
             List.of("id", "source", "external_id", "customer_id", "plan", "status", "billing_interval", "interval_count",
