@@ -32,7 +32,9 @@ import io.vitals.store.SubscriptionSql;
  * cross-sells closed before or after it, do not count (upsells are another KPI). A customer
  * with several cross-sells counts once. Won cross-sells of customers that were not paying during the period (and deals without a customer)
  * are in neither the rate nor the deal count and amount, so the details describe the numerator.
- * No paying customers in the period is "no data", not 0.
+ * No paying customers in the period is "no data", not 0; so is a segment without a single deal of
+ * any kind recorded before the period's end (the CRM knows nothing of its customers), while deals
+ * and no won cross-sell is 0.
  */
 @Component(service = Kpi.class, configurationPid = "vitals.kpi.cross_sell_rate", property = Kpi.ID_PROPERTY + "=cross-sell-rate")
 public class CrossSellRate implements Kpi {
@@ -48,6 +50,7 @@ public class CrossSellRate implements Kpi {
 
     private static final String SQL = ACTIVE_AND_CROSS_SOLD + """
             SELECT count(*) AS active_customers,
+                   CASE WHEN EXISTS (SELECT 1 FROM deals WHERE created_at < :to) THEN 1 ELSE 0 END AS crm_has_deals,
                    count(u.customer_id) AS cross_sold_customers,
                    coalesce(sum(u.deal_count), 0) AS cross_sell_deals,
                    coalesce(sum(u.amount_cents), 0) AS cross_sell_cents
@@ -87,6 +90,10 @@ public class CrossSellRate implements Kpi {
     public KpiResult compute(KpiQuery query) {
         Row row = store.queryRow(SQL, query, Map.of());
         long active = row.count("active_customers");
+        if (active > 0 && row.count("crm_has_deals") == 0) {
+            return KpiResult.noData("no deals recorded for " + query.segment() + " by the end of " + query.period()
+                    + ", so whether any cross-sell was won is unknown");
+        }
         long crossSold = row.count("cross_sold_customers");
         return KpiResult.ratio(crossSold, active, 100, active,
                         "no customers paying during " + query.period() + " for " + query.segment())

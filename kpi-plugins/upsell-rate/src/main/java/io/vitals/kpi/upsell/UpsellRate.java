@@ -31,7 +31,9 @@ import io.vitals.store.SubscriptionSql;
  * upsells closed before or after it, do not count. A customer with several upsells counts once.
  * Won upsells of customers that were not paying during the period (and deals without a customer)
  * are in neither the rate nor the deal count and amount, so the details describe the numerator.
- * No paying customers in the period is "no data", not 0.
+ * No paying customers in the period is "no data", not 0; so is a segment without a single deal of
+ * any kind recorded before the period's end (the CRM knows nothing of its customers), while deals
+ * and no won upsell is 0.
  */
 @Component(service = Kpi.class, configurationPid = "vitals.kpi.upsell_rate", property = Kpi.ID_PROPERTY + "=upsell-rate")
 public class UpsellRate implements Kpi {
@@ -47,6 +49,7 @@ public class UpsellRate implements Kpi {
 
     private static final String SQL = ACTIVE_AND_UPSOLD + """
             SELECT count(*) AS active_customers,
+                   CASE WHEN EXISTS (SELECT 1 FROM deals WHERE created_at < :to) THEN 1 ELSE 0 END AS crm_has_deals,
                    count(u.customer_id) AS upsold_customers,
                    coalesce(sum(u.deal_count), 0) AS upsell_deals,
                    coalesce(sum(u.amount_cents), 0) AS upsell_cents
@@ -86,6 +89,10 @@ public class UpsellRate implements Kpi {
     public KpiResult compute(KpiQuery query) {
         Row row = store.queryRow(SQL, query, Map.of());
         long active = row.count("active_customers");
+        if (active > 0 && row.count("crm_has_deals") == 0) {
+            return KpiResult.noData("no deals recorded for " + query.segment() + " by the end of " + query.period()
+                    + ", so whether any upsell was won is unknown");
+        }
         long upsold = row.count("upsold_customers");
         return KpiResult.ratio(upsold, active, 100, active,
                         "no customers paying during " + query.period() + " for " + query.segment())

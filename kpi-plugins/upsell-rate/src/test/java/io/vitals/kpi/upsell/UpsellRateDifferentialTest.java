@@ -34,6 +34,10 @@ class UpsellRateDifferentialTest {
         if (active.isEmpty()) {
             return KpiResult.noData("no paying customers");
         }
+        if (d.deals.stream().noneMatch(deal -> deal.createdAt().getEpochSecond() < Reference.to(q)
+                && d.inSegment(deal.customerId(), q.segment()))) {
+            return KpiResult.noData("no deals recorded");
+        }
         Map<Long, Long> dealsPerUpsold = new HashMap<>();
         long amount = 0;
         for (Deal deal : d.deals) {

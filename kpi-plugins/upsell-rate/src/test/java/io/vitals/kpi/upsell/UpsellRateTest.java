@@ -100,9 +100,25 @@ class UpsellRateTest {
 
     @Test
     void noUpsellsIsZeroNotNoData() {
+        data.deal(2L, DealKind.RENEWAL, DealStage.WON, 10_000, "2025-06-01", "2025-07-10");   // the CRM knows July
         KpiResult quiet = kpi().compute(query("2025-07-01", "2025-08-01"));
         assertEquals(0.0, quiet.value());
         assertEquals(7.0, quiet.denominator()); // July 2025: 1, 2, 3, 4, 5, 7, 10 pay; nobody bought an upsell
+    }
+
+    @Test
+    void noDealsRecordedIsNoData() {
+        // July 2025: seven customers pay, and the CRM has no deal of anybody before August
+        KpiResult july = kpi().compute(query("2025-07-01", "2025-08-01"));
+        assertFalse(july.hasValue());
+        assertTrue(july.noDataReason().contains("no deals recorded for all customers by the end of 2025-07-01..2025-08-01"),
+                july.noDataReason());
+        // a paying customer the CRM has nothing on
+        data.customer(11, "2025-01-01", "pro", "APAC", "bob", Map.of()).subscription(11, 10_000, "2025-06-01", null);
+        KpiResult apac = kpi().compute(query("2026-02-01", "2026-03-01", "region", "APAC"));
+        assertFalse(apac.hasValue());
+        assertTrue(apac.noDataReason().contains("no deals recorded for region=APAC by the end of 2026-02-01..2026-03-01"),
+                apac.noDataReason());
     }
 
     @Test
