@@ -218,6 +218,7 @@ final class CustomerStory {
                     deal(DealKind.RENEWAL, DealStage.LOST, price(plan, annual, discount) * quantity, decision - 60, decision);
                 }
                 cost("churn", 15_000, decision);
+                cancellation(spanStart, decision);
                 long back = decision + dice.between(30, 180);
                 if (!dice.chance(0.15 * health) || back >= today) {
                     return;
@@ -315,6 +316,36 @@ final class CustomerStory {
         batch.add(new Deal(0, source, ext("d"), id, kind, stage, Math.max(0, amount), "USD",
                 kind == DealKind.CROSS_SELL ? "analytics-addon" : "platform", at(created), at(closed)));
         counts.add("deals", 1);
+    }
+
+    private static final String[] REASONS = {"too_expensive", "switched_service", "missing_features", "unused", "low_quality",
+        "customer_service"};
+    /** How often each reason is given, by a healthy customer and by an unhappy one. */
+    private static final double[] HEALTHY = {0.35, 0.25, 0.2, 0.15, 0.03, 0.02};
+    private static final double[] UNHAPPY = {0.2, 0.15, 0.15, 0.1, 0.25, 0.15};
+
+    /**
+     * The cancellation behind a churn, a few weeks before the span ends, with its reason; a fifth leave
+     * without saying why. Its own dice, so the rest of the story is the same with or without it.
+     */
+    private void cancellation(long spanStart, long end) {
+        Dice why = new Dice(id * 1_000_033L + end);
+        if (!why.chance(0.8)) {
+            return;
+        }
+        double[] weights = health >= 0.5 ? HEALTHY : UNHAPPY;
+        double u = why.uniform();
+        int reason = 0;
+        double sum = weights[0];
+        while (reason < weights.length - 1 && u >= sum) { // the first reason whose cumulative weight passes u
+            reason++;
+            sum += weights[reason];
+        }
+        long day = Math.max(spanStart, end - why.between(0, 21));
+        if (day < today) {
+            batch.add(new io.vitals.model.Cancellation(0, source, "c" + id + "-x" + end, id, null, at(day), REASONS[reason], null));
+            counts.add("cancellations", 1);
+        }
     }
 
     private void cost(String category, long cents, long day) {
