@@ -50,12 +50,20 @@ class ServeIT {
             assertEquals("nps", answer.get("kpi").asText());
             assertTrue(answer.get("sampleSize").asLong() > 0);
 
+            CommandLineIT.Run status = CommandLineIT.run(home, "status");
+            assertEquals(0, status.exit(), status.out() + status.err());
+            assertEquals("vitals: serving http://127.0.0.1:" + port + "/ (process " + serve.pid() + "), ready", status.out().strip());
+
             // SIGTERM, as systemd sends it (Process.destroy() would also close our end of its output)
             assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(serve.pid())).start().waitFor());
             assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
             assertEquals(0, serve.exitValue(), "a clean stop exits 0");
             String rest = out.lines().collect(java.util.stream.Collectors.joining("\n"));
             assertTrue(rest.contains("vitals: stopped"), rest);
+            CommandLineIT.Run after = CommandLineIT.run(home, "status");
+            assertEquals(3, after.exit(), "not running: " + after.out());
+            assertEquals("vitals: not running", after.out().strip());
+            assertTrue(!Files.exists(home.resolve("data/serve.properties")), "removed when it stopped");
             String err = new String(serve.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(err.lines().noneMatch(l -> l.contains("error") || l.contains("Exception")), err);
             String log = Files.readString(home.resolve("data/log/vitals.log"));
@@ -112,6 +120,14 @@ class ServeIT {
             assertEquals("{\"status\":\"ready\"}", ready.body().strip());
             nps = client.send(HttpRequest.newBuilder(URI.create(base + "/api/kpis/nps")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, nps.statusCode(), nps.body());
+
+            // bin/vitals stop ends it, as Karaf's bin/stop does
+            CommandLineIT.Run stop = CommandLineIT.run(home, "stop");
+            assertEquals(0, stop.exit(), stop.out() + stop.err());
+            assertEquals("vitals: stopped (process " + serve.pid() + ")", stop.out().strip());
+            assertTrue(serve.waitFor(10, TimeUnit.SECONDS), "serve ended");
+            assertEquals(0, serve.exitValue());
+            assertEquals("vitals: not running", CommandLineIT.run(home, "stop").out().strip(), "stopping again is no error");
         } finally {
             serve.destroyForcibly();
             serve.waitFor(30, TimeUnit.SECONDS);

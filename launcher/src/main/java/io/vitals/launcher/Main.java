@@ -18,6 +18,9 @@ public final class Main {
                    vitals serve                start Vitals with no console for a server or systemd: the HTTP API,
                                                /metrics and the dashboard on etc/vitals.http.cfg's address and port
                                                (127.0.0.1:8787 by default); logs in data/log/; SIGTERM stops it
+                   vitals status               whether a serve runs on this home and is ready (exit 0), runs and is not
+                                               ready (1), or does not run (3)
+                   vitals stop                 stops the serve of this home (SIGTERM) and waits for it to end
                    vitals --help               this text; 'vitals help' lists the shell's commands
             environment: JAVA_HOME, VITALS_HEAP (default 256m), VITALS_JAVA_OPTS""";
 
@@ -65,6 +68,10 @@ public final class Main {
                 return args.contains("--help") || args.contains("-h") ? 0 : 1;
             }
             return serve(home, stdout, stderr);
+        }
+        if (args.size() == 1 && (args.get(0).equals("status") || args.get(0).equals("stop"))) {
+            ServeFile serving = new ServeFile(home);
+            return args.get(0).equals("status") ? serving.status(stdout) : serving.stop(stdout, stderr);
         }
         boolean console = args.isEmpty();
         VitalsRuntime vitals;
@@ -120,7 +127,9 @@ public final class Main {
             return 1;
         }
         Thread main = Thread.currentThread();
+        ServeFile serving = new ServeFile(home);
         Thread hook = new Thread(() -> {
+            serving.remove();
             vitals.close();
             stdout.println("vitals: stopped");
             stdout.flush();
@@ -133,6 +142,12 @@ public final class Main {
             Runtime.getRuntime().halt(0);
         }, "vitals-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            serving.write(endpoints);
+        } catch (java.io.IOException e) {
+            stderr.println("vitals: warning: cannot write data/serve.properties (vitals status and stop will not find this serve): "
+                    + e.getMessage());
+        }
         stdout.println("vitals: serving " + String.join(", ", endpoints) + " (dashboard at /, API at /api, metrics at /metrics);"
                 + " logs in " + home.resolve("data/log") + "; stop with SIGTERM or Ctrl-C");
         stdout.flush();
@@ -141,6 +156,7 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        serving.remove();
         return 0;
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,10 +55,13 @@ public class ConnectorCommands {
         boolean help;
     }
 
-    @Command(name = "connector:sync", description = "Syncs a source now, with progress, and reports what it read and wrote.")
+    @Command(name = "connector:sync", description = "Syncs sources now, with progress, and reports what each read and wrote;"
+            + " several run in the order their customers need (a source whose customerSource is another after that one).")
     static final class SyncArgs {
-        @Parameters(paramLabel = "<id>", description = "The source's id (connector:list shows them).")
-        String id;
+        @Parameters(paramLabel = "<id>", arity = "0..*", description = "The sources' ids (connector:list shows them).")
+        List<String> ids = new ArrayList<>();
+        @Option(names = "--all", description = "Every source that is not misconfigured, customers' sources first.")
+        boolean all;
         @Option(names = "--full", description = "Forget where the source got to and read everything again (unchanged rows stay unchanged).")
         boolean full;
         @Option(names = "--quiet", description = "Only the closing report, no progress.")
@@ -141,11 +145,44 @@ public class ConnectorCommands {
         if (a == null) {
             return;
         }
+        if (a.all == !a.ids.isEmpty()) {
+            throw new CommandError(a.all ? "name sources or --all, not both" : "name a source to sync (connector:list shows them), or --all");
+        }
         PrintStream out = System.out;
-        SyncReport report = guard(() -> {
-            sync.status(a.id); // an unknown id fails here, before anything is printed
+        List<SourceStatus> known = guard(sync::sources);
+        List<String> ids = a.all ? known.stream().filter(s -> s.problem() == null).map(SourceStatus::id).toList() : a.ids;
+        for (String id : ids) {
+            guard(() -> sync.status(id)); // an unknown id fails here, before anything syncs
+        }
+        if (ids.isEmpty()) {
+            out.println("No sources to sync.");
+            return;
+        }
+        List<String> order = syncOrder(ids, known);
+        List<String> failed = new ArrayList<>();
+        for (String id : order) {
+            SyncReport report = syncOne(id, a, out);
+            out.println(closing(report));
+            if (report.outcome() == SyncReport.Outcome.FAILED) {
+                String why = "sync of " + id + " failed: " + report.message()
+                        + (report.counts().read() > 0 ? "; what it committed stays, and the next sync resumes from there" : "");
+                if (order.size() == 1) {
+                    throw new CommandError(why);
+                }
+                out.println("  " + why);
+                failed.add(id);
+            }
+            out.flush();
+        }
+        if (!failed.isEmpty()) {
+            throw new CommandError(failed.size() + " of " + order.size() + " sources failed: " + String.join(", ", failed));
+        }
+    }
+
+    private SyncReport syncOne(String id, SyncArgs a, PrintStream out) {
+        return guard(() -> {
             if (a.full) {
-                sync.resetCursor(a.id);
+                sync.resetCursor(id);
             }
             long started = System.nanoTime();
             long[] lastPrint = {0};
@@ -157,15 +194,48 @@ public class ConnectorCommands {
                     out.flush();
                 }
             };
-            out.println("Syncing " + a.id + "...");
+            out.println("Syncing " + id + "...");
             out.flush();
-            return sync.sync(a.id, progress);
+            return sync.sync(id, progress);
         });
-        out.println(closing(report));
-        if (report.outcome() == SyncReport.Outcome.FAILED) {
-            throw new CommandError("sync of " + a.id + " failed: " + report.message()
-                    + (report.counts().read() > 0 ? "; what it committed stays, and the next sync resumes from there" : ""));
+    }
+
+    /**
+     * The sources in the order their references need: one whose customerSource names another syncs after
+     * it (its rows find their customers), sources of customers before the rest, then by id. A cycle is
+     * broken by id.
+     */
+    static List<String> syncOrder(List<String> ids, List<SourceStatus> known) {
+        Map<String, SourceStatus> byId = new java.util.HashMap<>();
+        known.forEach(s -> byId.put(s.id(), s));
+        java.util.Set<String> wanted = new java.util.LinkedHashSet<>(ids);
+        Comparator<String> rank = Comparator.comparing((String id) -> {
+            SourceStatus s = byId.get(id);
+            return s == null || !"customers".equals(s.settings().get("entity")) ? 1 : 0;
+        }).thenComparing(Comparator.naturalOrder());
+        List<String> order = new ArrayList<>();
+        java.util.Set<String> placed = new java.util.HashSet<>();
+        while (order.size() < wanted.size()) {
+            List<String> ready = new ArrayList<>();
+            for (String id : wanted) {
+                if (placed.contains(id)) {
+                    continue;
+                }
+                SourceStatus s = byId.get(id);
+                String needs = s == null ? null : s.settings().get("customerSource");
+                if (needs == null || needs.equals(id) || !wanted.contains(needs) || placed.contains(needs)) {
+                    ready.add(id);
+                }
+            }
+            if (ready.isEmpty()) { // a cycle: take the first left
+                wanted.stream().filter(id -> !placed.contains(id)).sorted(rank).findFirst().ifPresent(ready::add);
+            }
+            ready.sort(rank);
+            String next = ready.get(0);
+            order.add(next);
+            placed.add(next);
         }
+        return order;
     }
 
     static String closing(SyncReport r) {
