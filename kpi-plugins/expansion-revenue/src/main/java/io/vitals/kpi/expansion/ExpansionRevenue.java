@@ -40,7 +40,9 @@ import io.vitals.store.SubscriptionSql;
  * instant just before it. New and reactivated customers ({@code before = 0}) are not expansion.
  *
  * <p>Either way, a period in which no customer was paying (a paying span overlapping it) has no
- * data; one with paying customers and no expansion is a real 0.
+ * data; one with paying customers and no expansion is a real 0. With {@code DEALS}, a segment
+ * without a single deal of any kind recorded before the period's end is no data too: the CRM
+ * knows nothing of its customers, which is not the same as knowing they bought nothing.
  */
 @Component(service = Kpi.class, configurationPid = ExpansionRevenue.PID, property = Kpi.ID_PROPERTY + "=expansion-revenue")
 @Designate(ocd = ExpansionRevenue.Config.class)
@@ -85,6 +87,7 @@ public class ExpansionRevenue implements Kpi {
 
     private static final String FROM_DEALS = "SELECT (" + PAYING_COUNT + ") AS active_customers,\n"
             + """
+                   CASE WHEN EXISTS (SELECT 1 FROM deals WHERE created_at < :to) THEN 1 ELSE 0 END AS crm_has_deals,
                    count(*) AS deal_count,
                    coalesce(sum(amount_cents) FILTER (WHERE kind = 'upsell'), 0) AS upsell_cents,
                    coalesce(sum(amount_cents) FILTER (WHERE kind = 'cross_sell'), 0) AS cross_sell_cents
@@ -161,6 +164,10 @@ public class ExpansionRevenue implements Kpi {
             return KpiResult.noData("no customers paying during " + query.period() + " for " + query.segment());
         }
         if (s.source() == Source.DEALS) {
+            if (row.count("crm_has_deals") == 0) {
+                return KpiResult.noData("no deals recorded for " + query.segment() + " by the end of " + query.period()
+                        + ", so whether any upsell or cross-sell was won is unknown");
+            }
             long upsell = row.count("upsell_cents");
             long crossSell = row.count("cross_sell_cents");
             return KpiResult.value((upsell + crossSell) / 100.0, active)

@@ -35,6 +35,10 @@ class ExpansionRevenueDifferentialTest {
         if (active.isEmpty()) {
             return KpiResult.noData("nobody paying");
         }
+        if (d.deals.stream().noneMatch(deal -> deal.createdAt().getEpochSecond() < Reference.to(q)
+                && d.inSegment(deal.customerId(), q.segment()))) {
+            return KpiResult.noData("no deals recorded");
+        }
         long upsell = 0;
         long crossSell = 0;
         long deals = 0;

@@ -113,6 +113,17 @@ class ExpansionRevenueTest {
     }
 
     @Test
+    void noDealsRecordedIsNoDataForDealsButNotForMrr() {
+        // customer 8 pays and the CRM has no deal of it: expansion deals are unknown, its MRR says no expansion
+        data.customer(8, "2025-01-01", "pro", "APAC", "bob", Map.of()).subscription(8, 10_000, "2025-06-01", null);
+        KpiResult deals = kpi(Source.DEALS).compute(query("2026-02-01", "2026-03-01", "region", "APAC"));
+        assertFalse(deals.hasValue());
+        assertTrue(deals.noDataReason().contains("no deals recorded for region=APAC by the end of 2026-02-01..2026-03-01"),
+                deals.noDataReason());
+        assertEquals(0.0, kpi(Source.MRR).compute(query("2026-02-01", "2026-03-01", "region", "APAC")).value());
+    }
+
+    @Test
     void nobodyPayingIsNoDataEvenWithDeals() {
         for (Source source : Source.values()) {
             KpiResult r = kpi(source).compute(query("2024-01-01", "2024-02-01"));
