@@ -136,9 +136,9 @@ class HealthScoreTest {
         KpiTable red = health().customers(query("2026-01-01", "2026-02-01"), new DrillDown("red", null, true, 50));
         assertEquals(List.of("customer_id", "source_id", "customer", "plan", "region", "csm", "score", "usage", "adoption", "nps", "tickets",
                 "payment", "sentiment"), red.columns().stream().map(KpiTable.Column::name).toList());
-        assertTrue(red.columns().subList(5, 12).stream().allMatch(c -> c.unit() == Unit.SCORE));
+        assertTrue(red.columns().subList(6, 13).stream().allMatch(c -> c.unit() == Unit.SCORE));
         assertEquals(List.of(4L), red.rows().stream().map(row -> row.get(red.column("customer_id"))).toList());
-        assertCells(List.of(10.0, 0.0, 0.0, 50.0, 0.0, 0.0, 0.0), red.rows().get(0).subList(5, 12));
+        assertCells(List.of(10.0, 0.0, 0.0, 50.0, 0.0, 0.0, 0.0), red.rows().get(0).subList(6, 13));
 
         KpiTable yellow = health().customers(query("2026-01-01", "2026-02-01"), new DrillDown("yellow", null, true, 50));
         assertEquals(1, yellow.rows().size());
@@ -154,7 +154,7 @@ class HealthScoreTest {
 
         KpiTable green = health().customers(query("2026-01-01", "2026-02-01"), new DrillDown("green", null, true, 50));
         assertEquals(List.of(2L), green.rows().stream().map(row -> row.get(green.column("customer_id"))).toList());
-        assertCells(List.of(81.5, 100.0, 40.0, 90.0, 100.0, 100.0, 50.0), green.rows().get(0).subList(5, 12));
+        assertCells(List.of(81.5, 100.0, 40.0, 90.0, 100.0, 100.0, 50.0), green.rows().get(0).subList(6, 13));
 
         // all, lowest score first; the free customer 3 is not in the population
         KpiTable all = health().customers(query("2026-01-01", "2026-02-01"), new DrillDown("all", null, true, 50));
