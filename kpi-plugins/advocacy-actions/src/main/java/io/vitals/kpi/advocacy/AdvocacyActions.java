@@ -39,8 +39,9 @@ import io.vitals.store.SubscriptionSql;
  * {@code [from, to)}, by any customer, paying or not (a churned customer's review still
  * happened). The denominator is the customers with a paying span ({@code mrr_cents > 0}) that
  * overlaps the period ({@code started_at < to AND (ended_at IS NULL OR ended_at > from)}). A
- * period without paying customers is "no data"; paying customers and no action is 0. Events of
- * other kinds are ignored. The answer also breaks the actions down per configured kind.
+ * period without paying customers is "no data"; paying customers and no action is 0, unless no
+ * event of the configured kinds was ever recorded for the segment before the period's end: then
+ * advocacy is not tracked for them and the answer is "no data". Events of other kinds are ignored. The answer also breaks the actions down per configured kind.
  */
 @Component(service = Kpi.class, configurationPid = AdvocacyActions.PID, property = Kpi.ID_PROPERTY + "=advocacy-actions")
 @Designate(ocd = AdvocacyActions.Config.class)
@@ -161,11 +162,19 @@ public class AdvocacyActions implements Kpi {
                 + "  SELECT count(*) AS actions" + perKind + "\n"
                 + "  FROM advocacy_events\n"
                 + "  WHERE occurred_at >= :from AND occurred_at < :to AND " + ofKinds + "\n"
+                + "),\n"
+                + "tracked AS (\n"
+                + "  SELECT CASE WHEN EXISTS (SELECT 1 FROM advocacy_events WHERE occurred_at < :to AND " + ofKinds + ")"
+                + " THEN 1 ELSE 0 END AS advocacy_recorded\n"
                 + ")\n"
-                + "SELECT * FROM paying CROSS JOIN advocacy";
+                + "SELECT * FROM paying CROSS JOIN advocacy CROSS JOIN tracked";
         Row row = store.queryRow(sql, query, params);
         long customers = row.count("paying_customers");
         long actions = row.count("actions");
+        if (customers > 0 && row.count("advocacy_recorded") == 0) {
+            return KpiResult.noData("no advocacy events (" + String.join(", ", s.kinds()) + ") recorded for " + query.segment()
+                    + " by the end of " + query.period() + ", so advocacy is not known to be tracked for them");
+        }
         KpiResult result = KpiResult.ratio(actions, customers, 1, customers,
                         "no paying customers during " + query.period() + " for " + query.segment())
                 .with("actions", actions)

@@ -33,6 +33,11 @@ class AdvocacyActionsDifferentialTest {
                 perKind[k]++;
             }
         }
+        boolean tracked = d.advocacy.stream().anyMatch(a -> kinds.contains(a.kind())
+                && a.occurredAt().getEpochSecond() < Reference.to(q) && d.inSegment(a.customerId(), q.segment()));
+        if (!customers.isEmpty() && !tracked) {
+            return KpiResult.noData("no advocacy recorded");
+        }
         KpiResult r = KpiResult.ratio(actions, customers.size(), 1, customers.size(), "no paying customers")
                 .with("actions", actions)
                 .with("customers", (long) customers.size());

@@ -87,6 +87,7 @@ class AdvocacyActionsTest {
     @Test
     void noActionIsZeroButNoPayingCustomerIsNoData() {
         paying();
+        data.advocacy(1, "referral", "2025-11-05");       // advocacy is recorded, none of it in January
         KpiResult quiet = advocacy().compute(query("2026-01-01", "2026-02-01"));
         assertEquals(0.0, quiet.value());
         assertEquals(4, quiet.sampleSize());
@@ -97,6 +98,24 @@ class AdvocacyActionsTest {
         assertFalse(none.hasValue());
         assertTrue(none.noDataReason().contains("no paying customers during 2024-01-01..2025-01-01 for all customers"),
                 none.noDataReason());
+    }
+
+    @Test
+    void noAdvocacyRecordedIsNoData() {
+        paying();
+        data.advocacy(1, "tweet", "2026-01-10")            // a kind that does not count
+            .advocacy(1, "referral", "2026-02-10")         // after January
+            .advocacy(2, "review", "2025-12-01");          // starter customer 2's, before January
+        KpiResult january = new AdvocacyActions(data.metrics(), Settings.parse("referral,testimonial,case_study"))
+                .compute(query("2026-01-01", "2026-02-01"));
+        assertFalse(january.hasValue());
+        assertTrue(january.noDataReason().contains("no advocacy events (referral, testimonial, case_study) recorded for all"
+                + " customers by the end of 2026-01-01..2026-02-01"), january.noDataReason());
+        // pro customers 1 and 3 have no review recorded; starter customer 2 has one from December, so January is a real 0
+        KpiResult pro = advocacy().compute(query("2026-01-01", "2026-02-01", "plan", "pro"));
+        assertFalse(pro.hasValue());
+        assertTrue(pro.noDataReason().contains("recorded for plan=pro by the end of 2026-01-01..2026-02-01"), pro.noDataReason());
+        assertEquals(0.0, advocacy().compute(query("2026-01-01", "2026-02-01", "plan", "starter")).value());
     }
 
     @Test
