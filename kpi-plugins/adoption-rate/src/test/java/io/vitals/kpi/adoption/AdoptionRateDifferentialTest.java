@@ -67,6 +67,9 @@ class AdoptionRateDifferentialTest {
         if (users.isEmpty()) {
             return KpiResult.noData("no users");
         }
+        if (d.events.stream().noneMatch(e -> Reference.in(e.occurredAt(), q.period()) && d.inSegment(e.customerId(), q.segment()))) {
+            return KpiResult.noData("no usage events");
+        }
         return new KpiResult(100.0 * adopters / users.size(), (double) adopters, (double) users.size(), users.size(), null,
                 Map.of("users", (long) users.size(), "adopters", adopters));
     }

@@ -116,6 +116,20 @@ class AdoptionRateTest {
     }
 
     @Test
+    void noUsageEventsInThePeriodIsNoData() {
+        // March: customers 1 and 4 are subscribed with five users, and no usage event was recorded at all
+        KpiResult march = adoption().compute(query("2026-03-01", "2026-04-01"));
+        assertFalse(march.hasValue());
+        assertTrue(march.noDataReason().contains("no usage events in 2026-03-01..2026-04-01 for all customers"),
+                march.noDataReason());
+        // one event by anybody shows usage is tracked: the users who did nothing are then real non-adopters
+        data.event(4, "y1", "login", "2026-03-10");
+        KpiResult one = adoption().compute(query("2026-03-01", "2026-04-01"));
+        assertEquals(0.0, one.value());
+        assertEquals(5L, one.details().get("users"));
+    }
+
+    @Test
     void minActiveDays() {
         // one day is enough: a1, a2, b1 of 4
         assertEquals(75.0, adoption(1, "", 1).compute(query("2026-01-01", "2026-02-01")).value());
