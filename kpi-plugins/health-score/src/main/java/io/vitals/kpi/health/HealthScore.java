@@ -57,7 +57,10 @@ import io.vitals.store.SubscriptionSql;
  * adoption 0.15, nps 0.20, tickets 0.10, payment 0.15, sentiment 0.15. A score below
  * {@code redBelow} (default 40) is red, below {@code greenFrom} (default 70) yellow, else green.
  * Every customer's measures and score come from one SQL query; the parameters are bound, never
- * written into its text. A period without a paying customer at its end is "no data".
+ * written into its text. A period without a paying customer at its end is "no data", and so is
+ * one without a single usage event (for the segment) while usage or adoption weighs in: then every
+ * customer would read as idle, where idleness is only unrecorded; a customer without usage among
+ * others who have some is a real 0.
  */
 @Component(service = Kpi.class, configurationPid = HealthScore.PID, property = Kpi.ID_PROPERTY + "=health-score")
 @Designate(ocd = HealthScore.Config.class)
@@ -222,6 +225,7 @@ public class HealthScore implements Kpi {
 
     private static final String BAND_COUNTS = """
             SELECT count(*) AS customers,
+                   (SELECT events_used FROM product_usage) AS events_used,
                    avg(score) AS mean_score,
                    count(*) FILTER (WHERE score < :redBelow) AS red,
                    count(*) FILTER (WHERE score >= :redBelow AND score < :greenFrom) AS yellow,
@@ -313,6 +317,10 @@ public class HealthScore implements Kpi {
         long customers = row.count("customers");
         if (customers == 0) {
             return KpiResult.noData("no paying customers at the end of " + query.period() + " for " + query.segment());
+        }
+        if (s.weightUsage() + s.weightAdoption() > 0 && row.count("events_used") == 0) {
+            return KpiResult.noData("no usage events in " + query.period() + " for " + query.segment()
+                    + ", so usage and adoption cannot be judged; set weightUsage and weightAdoption to 0 to score without them");
         }
         long red = row.count("red");
         long yellow = row.count("yellow");

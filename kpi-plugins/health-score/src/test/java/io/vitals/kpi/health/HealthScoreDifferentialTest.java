@@ -123,6 +123,11 @@ class HealthScoreDifferentialTest {
         if (all.isEmpty()) {
             return KpiResult.noData("nobody pays at the end");
         }
+        Set<Long> segment = d.customersIn(q.segment());
+        if (s.weightUsage() + s.weightAdoption() > 0
+                && d.events.stream().noneMatch(e -> Reference.in(e.occurredAt(), q.period()) && segment.contains(e.customerId()))) {
+            return KpiResult.noData("no usage events");
+        }
         double sum = 0;
         long red = 0;
         long yellow = 0;

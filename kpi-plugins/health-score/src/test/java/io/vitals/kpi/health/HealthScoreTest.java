@@ -176,11 +176,26 @@ class HealthScoreTest {
     }
 
     @Test
+    void noUsageEventsInThePeriodIsNoData() {
+        januaryCustomers();
+        // March: customers 1, 2 and 4 pay, and no usage event was recorded in it
+        KpiResult march = health().compute(query("2026-03-01", "2026-04-01"));
+        assertFalse(march.hasValue());
+        assertTrue(march.noDataReason().contains("no usage events in 2026-03-01..2026-04-01 for all customers"),
+                march.noDataReason());
+        assertTrue(march.noDataReason().contains("weightUsage and weightAdoption"), march.noDataReason());
+        // a score without usage misses nothing: payment alone still answers
+        Settings noUsage = new Settings(0.5, 3, 0, 0, 0, 0, 1, 0, 40, 70);
+        assertTrue(new HealthScore(data.metrics(), noUsage).compute(query("2026-03-01", "2026-04-01")).hasValue());
+    }
+
+    @Test
     void populationIsWhoPaysJustBeforeTheEnd() {
         data.subscription(1, 1_000, "2025-06-01", "2026-02-01")            // ends at the end's instant: covers it, in
             .subscription(2, 1_000, "2025-06-01", "2026-01-31T23:59:59")   // ended a second earlier: out
             .subscription(3, 1_000, "2026-02-01", null)                    // starts at the end: out
             .subscription(4, 1_000, "2026-01-31T23:59:59", null);          // started in the last second: in
+        data.event(3, "u3", "login", "2026-01-10");                        // usage is recorded, by customer 3 (out)
         KpiResult r = health().compute(query("2026-01-01", "2026-02-01"));
         assertEquals(2, r.sampleSize());
         // neither did anything: usage 0, adoption 0, nps 0.5, tickets 1, payment 1; sentiment 0.75 for 1 and 0 for 4
@@ -192,8 +207,9 @@ class HealthScoreTest {
     @Test
     void aCustomerWithNoSignalsIsJudgedNeutrallyWhereThereIsNone() {
         data.customer(5, "2025-01-01").subscription(5, 1_000, "2025-06-01", null);
+        data.customer(6, "2025-01-01").event(6, "u6", "login", "2026-01-10");   // usage is recorded, by a customer not paying
         KpiResult r = health().compute(query("2026-01-01", "2026-02-01"));
-        // nobody used the product: adoption 0 (not no data); no NPS and no sentiment: 0.5 each; no tickets, no invoices: 1 each
+        // 5 did not use the product: usage and adoption 0; no NPS and no sentiment: 0.5 each; no tickets, no invoices: 1 each
         assertEquals(100 * (0.20 * 0.5 + 0.10 * 1 + 0.15 * 1 + 0.15 * 0.5), r.value(), 1e-9);
         assertEquals(42.5, r.value(), 1e-9);
     }
