@@ -47,7 +47,9 @@ import io.vitals.store.SubscriptionSql;
  *
  * <p>The single value is the retention of the period's cohorts at the period end: members of all
  * its cohorts paying at {@code to} / all members x 100; for a one-month period it is that
- * cohort's m0. No month starting in the period, or no members, is no data.
+ * cohort's m0. No month starting in the period, or no members, is no data; so is a segment with
+ * no subscription at all (trials and free plans included) started before the period's end, where
+ * signup cohorts would read as 0 % paying only because billing knows none of its customers.
  */
 @Component(service = Kpi.class, configurationPid = CohortRetention.PID, property = Kpi.ID_PROPERTY + "=cohort-retention")
 @Designate(ocd = CohortRetention.Config.class)
@@ -143,11 +145,12 @@ public class CohortRetention implements Kpi {
                 totals AS (
                   SELECT count(*) AS customers,
                          count(p.customer_id) AS paying_at_end,
-                         count(DISTINCT cm.cohort_start) AS cohorts
+                         count(DISTINCT cm.cohort_start) AS cohorts,
+                         CASE WHEN EXISTS (SELECT 1 FROM subscriptions WHERE started_at < :to) THEN 1 ELSE 0 END AS billing_known
                   FROM cohort_members cm LEFT JOIN paying_at_end p ON p.customer_id = cm.customer_id
                 )
                 SELECT k.cohort_start, g.age, coalesce(z.size, 0) AS size, coalesce(r.paying, 0) AS paying,
-                       t.customers, t.paying_at_end, t.cohorts
+                       t.customers, t.paying_at_end, t.cohorts, t.billing_known
                 FROM cohorts k
                 CROSS JOIN totals t
                 LEFT JOIN grid g ON g.cohort_start = k.cohort_start
@@ -213,6 +216,10 @@ public class CohortRetention implements Kpi {
         Row totals = rows.get(0);
         long customers = totals.count("customers");
         long payingAtEnd = totals.count("paying_at_end");
+        if (customers > 0 && totals.count("billing_known") == 0) {
+            return KpiResult.noData("no subscriptions recorded for " + query.segment() + " by the end of " + query.period()
+                    + ", so whether its " + customers + " signups pay is unknown");
+        }
 
         // rows come ordered by cohort and age, so each cohort's cells arrive in age order
         Map<Long, List<Object>> cohorts = new LinkedHashMap<>();

@@ -148,6 +148,20 @@ class CohortRetentionTest {
     }
 
     @Test
+    void bySignupWithoutAnySubscriptionRecordedIsNoData() {
+        // two APAC customers signed up in January and billing knows neither of them
+        data.customer(12, "2026-01-05", "pro", "APAC", "bob", Map.of()).customer(13, "2026-01-06", "pro", "APAC", "bob", Map.of());
+        CohortRetention bySignup = new CohortRetention(data.metrics(), new Settings(CohortBy.SIGNUP));
+        KpiResult r = bySignup.compute(query("2026-01-01", "2026-04-01", "region", "APAC"));
+        assertFalse(r.hasValue());
+        assertTrue(r.noDataReason().contains("no subscriptions recorded for region=APAC by the end of 2026-01-01..2026-04-01"),
+                r.noDataReason());
+        // a free plan is a subscription billing knows: not paying is then a real 0
+        data.subscription(12, 0, "2026-01-05", null).commit();
+        assertEquals(0.0, bySignup.compute(query("2026-01-01", "2026-04-01", "region", "APAC")).value());
+    }
+
+    @Test
     void segment() {
         // pro (even ids): January 2, 4; February 6; March 8
         KpiResult r = kpi().compute(query("2026-01-01", "2026-04-01", "plan", "pro"));
