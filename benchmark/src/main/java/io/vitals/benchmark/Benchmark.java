@@ -255,6 +255,47 @@ public final class Benchmark {
         md.line(String.format(Locale.ROOT, "| median | %.2f s | %.2f s | %.2f |", Stats.median(ours), Stats.median(theirs),
                 Stats.median(ours) / Stats.median(theirs)));
         md.line(String.format(Locale.ROOT, "| max | %.2f s | %.2f s | |", Stats.max(ours), Stats.max(theirs))).line();
+        besideServe(home, vitals, theirs);
+    }
+
+    /** The same one-shot command while a serve runs on the home: the serve answers it over its command socket. */
+    private void besideServe(Path home, List<String> vitals, List<Double> bareFelix) throws IOException, InterruptedException {
+        Path http = home.resolve("etc/vitals.http.cfg");
+        String before = Files.exists(http) ? Files.readString(http) : null;
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.writeString(http, "address = 127.0.0.1\nport = " + port + "\n");
+        Process serve = new ProcessBuilder(home.resolve("bin/vitals").toString(), "serve").redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(serve.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String first = out.readLine();
+            if (first == null || !first.startsWith("vitals: serving")) {
+                throw new IllegalStateException("serve did not start: " + first);
+            }
+            List<Double> beside = new ArrayList<>();
+            for (int i = 0; i <= runs; i++) {
+                double t = Processes.timed(vitals);
+                if (i > 0) {
+                    beside.add(t);
+                }
+            }
+            md.line("Beside a running `bin/vitals serve` on the same home, the same command is answered by the serve over its"
+                    + " command socket (`data/serve/commands.sock`): the process starts no framework.").line();
+            md.line("| | one-shot beside serve | bare Felix | ratio |").line("|---|---:|---:|---:|");
+            md.line(String.format(Locale.ROOT, "| median | %.2f s | %.2f s | %.2f |", Stats.median(beside), Stats.median(bareFelix),
+                    Stats.median(beside) / Stats.median(bareFelix))).line();
+        } finally {
+            serve.destroy();
+            serve.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (before == null) {
+                Files.deleteIfExists(http);
+            } else {
+                Files.writeString(http, before);
+            }
+        }
     }
 
     // ---- KPIs, the report, memory, hot deploy

@@ -54,6 +54,18 @@ class ServeIT {
             assertEquals(0, status.exit(), status.out() + status.err());
             assertEquals("vitals: serving http://127.0.0.1:" + port + "/ (process " + serve.pid() + "), ready", status.out().strip());
 
+            // a one-shot command beside the serve is answered by it: the same answer, no second framework started
+            long startsBefore = Files.readString(home.resolve("data/log/vitals.log")).lines().filter(l -> l.contains("Store at jdbc:")).count();
+            CommandLineIT.Run oneShot = CommandLineIT.run(home, "kpi:compute", "nps", "--from", "2026-01-01", "--to", "2026-04-01",
+                    "--format", "json");
+            assertEquals(0, oneShot.exit(), oneShot.err());
+            assertEquals(answer.get("value").asDouble(), new ObjectMapper().readTree(oneShot.out()).get("value").asDouble(), 1e-9);
+            CommandLineIT.Run wrong = CommandLineIT.run(home, "kpi:compute", "npx");
+            assertEquals(1, wrong.exit());
+            assertTrue(wrong.lastErrorLine().startsWith("error: unknown KPI 'npx'"), wrong.err());
+            assertEquals(startsBefore, Files.readString(home.resolve("data/log/vitals.log")).lines()
+                    .filter(l -> l.contains("Store at jdbc:")).count(), "answered by the serve, not by a framework of their own");
+
             // SIGTERM, as systemd sends it (Process.destroy() would also close our end of its output)
             assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(serve.pid())).start().waitFor());
             assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop on SIGTERM");

@@ -73,6 +73,12 @@ public final class Main {
             ServeFile serving = new ServeFile(home);
             return args.get(0).equals("status") ? serving.status(stdout) : serving.stop(stdout, stderr);
         }
+        if (!args.isEmpty()) {
+            java.util.Optional<Integer> answered = CommandSocket.forward(home, args, stdout, stderr);
+            if (answered.isPresent()) {
+                return answered.get(); // the serve of this home ran it: no second framework
+            }
+        }
         boolean console = args.isEmpty();
         VitalsRuntime vitals;
         try {
@@ -128,7 +134,9 @@ public final class Main {
         }
         Thread main = Thread.currentThread();
         ServeFile serving = new ServeFile(home);
+        java.util.Optional<CommandSocket> commands = CommandSocket.open(home, vitals, stderr);
         Thread hook = new Thread(() -> {
+            commands.ifPresent(CommandSocket::close);
             serving.remove();
             vitals.close();
             stdout.println("vitals: stopped");
@@ -156,6 +164,7 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        commands.ifPresent(CommandSocket::close);
         serving.remove();
         return 0;
     }

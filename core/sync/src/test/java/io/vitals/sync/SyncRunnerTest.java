@@ -604,4 +604,32 @@ class SyncRunnerTest {
         assertEquals(new PageCounts(1, 0, 1, 0, 0), run(new PagedSource(List.of(c -> customers(0, 1)))).counts(), "restored in the CRM");
         assertNull(store.queryRow("SELECT deleted_at AS d FROM customers", any, Map.of()).get("d"));
     }
+
+    @Test
+    void aDealEditedLaterKeepsItsEarlierStateForPeriodsThatEndedBefore() {
+        runner.run(new PagedSource(List.of(c -> customers(0, 1))), SyncListener.NONE, () -> false);
+        CustomerKey c0 = CustomerKey.of("crm", "c0");
+        Instant march10 = Instant.parse("2026-03-10T00:00:00Z");
+        java.util.function.BiFunction<io.vitals.model.DealStage, Long, SourcePage> deal = (stage, cents) -> new SourcePage().deal(
+                new io.vitals.model.Deal(0, "crm-deals", "d1", null, io.vitals.model.DealKind.UPSELL, stage, cents, "USD", null,
+                        T, march10), c0, "d1");
+        runner.run(pages("crm-deals", List.of(deal.apply(io.vitals.model.DealStage.WON, 1_000_000L))), SyncListener.NONE, () -> false);
+        // later (this sync, after March) the deal is raised to 12,000.00
+        assertEquals(new PageCounts(1, 0, 1, 0, 0), runner.run(pages("crm-deals",
+                List.of(deal.apply(io.vitals.model.DealStage.WON, 1_200_000L))), SyncListener.NONE, () -> false).counts());
+        String sql = "SELECT sum(amount_cents) AS won FROM deals WHERE stage = 'won' AND closed_at >= :from AND closed_at < :to";
+        io.vitals.kpi.KpiQuery march = io.vitals.kpi.KpiQuery.of(io.vitals.kpi.Period.month(2026, 3));
+        assertEquals(1_000_000L, store.queryRow(sql, march, Map.of()).count("won"), "March as it stood when March ended");
+        io.vitals.kpi.KpiQuery upToNow = new io.vitals.kpi.KpiQuery(new io.vitals.kpi.Period(java.time.LocalDate.of(2026, 3, 1),
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2)), io.vitals.kpi.Segment.ALL);
+        assertEquals(1_200_000L, store.queryRow(sql, upToNow, Map.of()).count("won"), "a period ending after the edit sees it");
+        assertEquals(1_000_000L, store.queryRow(sql, new io.vitals.kpi.KpiQuery(io.vitals.kpi.Period.month(2026, 3),
+                io.vitals.kpi.Segment.of("plan", "pro")), Map.of()).count("won"), "with a segment too");
+
+        // read again unchanged: no further history; then lost
+        runner.run(pages("crm-deals", List.of(deal.apply(io.vitals.model.DealStage.WON, 1_200_000L))), SyncListener.NONE, () -> false);
+        assertEquals(1L, store.queryRow("SELECT count(*) AS n FROM deal_history", march, Map.of()).count("n"));
+        store.deleteSource("crm-deals");
+        assertEquals(0L, store.queryRow("SELECT count(*) AS n FROM deal_history", march, Map.of()).count("n"), "gone with its source");
+    }
 }

@@ -15,10 +15,11 @@ import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** {@code demo:generate}: replaces the demo data with a dataset of a chosen size. */
+/** {@code demo:generate}: replaces the demo data with a dataset of a chosen size; {@code demo:remove} takes it out. */
 @Component(service = DemoCommands.class, property = {
         "osgi.command.scope=demo",
         "osgi.command.function=generate",
+        "osgi.command.function=remove",
         "vitals.commands=true"})
 public class DemoCommands {
 
@@ -43,11 +44,36 @@ public class DemoCommands {
         boolean help;
     }
 
+    @Command(name = "demo:remove", description = {
+            "Takes the demo dataset out of the store: every record of source demo (other sources' data stays).",
+            "An empty store does not load it again; demo:generate brings it back."})
+    static final class RemoveArgs {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+    }
+
     private final DemoDataset dataset;
 
     @Activate
     public DemoCommands(@Reference DemoDataset dataset) {
         this.dataset = dataset;
+    }
+
+    @Descriptor("Takes the demo dataset out of the store (demo:remove --help)")
+    public void remove(String... args) {
+        CommandLine line = new CommandLine(new RemoveArgs());
+        try {
+            line.parseArgs(args);
+        } catch (ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; see demo:remove --help");
+        }
+        if (line.isUsageHelpRequested()) {
+            System.out.print(line.getUsageMessage(Ansi.OFF));
+            return;
+        }
+        System.out.println(dataset.remove()
+                ? "Removed the demo dataset (source demo); other sources' data stays. It is not loaded again; demo:generate brings it back."
+                : "No demo dataset in the store; other sources' data stays. It is not loaded into an empty store again.");
     }
 
     @Descriptor("Regenerates the demo dataset at a chosen size (demo:generate --help for options)")

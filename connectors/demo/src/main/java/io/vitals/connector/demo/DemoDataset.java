@@ -26,6 +26,9 @@ import io.vitals.store.StoreUnavailableException;
 public class DemoDataset {
 
     static final String PID = "vitals.demo";
+    /** Metadata: the settings of the demo dataset in the store, and when it was removed (then it is not loaded again). */
+    static final String SETTINGS = "demo.settings";
+    static final String REMOVED = "demo.removed";
 
     @ObjectClassDefinition(name = "Demo dataset", description = "The synthetic customer base loaded into an empty store.")
     public @interface Config {
@@ -57,10 +60,17 @@ public class DemoDataset {
 
     @Activate
     public DemoDataset(@Reference DataWriter writer, Config config, BundleContext context) {
+        this(writer, config, today(context.getProperty("vitals.today")));
+    }
+
+    DemoDataset(DataWriter writer, Config config, LocalDate today) {
         this.writer = writer;
         this.config = config;
-        String pinned = context.getProperty("vitals.today");
-        this.today = pinned == null || pinned.isBlank() ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(pinned.trim());
+        this.today = today;
+    }
+
+    private static LocalDate today(String pinned) {
+        return pinned == null || pinned.isBlank() ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(pinned.trim());
     }
 
     @Activate
@@ -70,6 +80,11 @@ public class DemoDataset {
         }
         try {
             if (!writer.isEmpty()) {
+                return;
+            }
+            if (writer.metadata(REMOVED).filter(r -> !r.isBlank()).isPresent()) {
+                log.info("Empty store: the demo dataset was removed on {}, so it is not loaded again (demo:generate brings it back)",
+                        writer.metadata(REMOVED).get());
                 return;
             }
         } catch (StoreUnavailableException e) {
@@ -95,7 +110,35 @@ public class DemoDataset {
     }
 
     public DemoGenerator.Summary generate(DemoGenerator.Settings settings, DemoGenerator.Progress progress) {
-        return new DemoGenerator(writer).generate(settings, progress);
+        DemoGenerator.Summary summary = new DemoGenerator(writer).generate(settings, progress);
+        writer.putMetadata(REMOVED, "");
+        return summary;
+    }
+
+    /** True when the store holds the demo dataset. */
+    boolean present() {
+        return writer.metadata(SETTINGS).filter(s -> !s.isBlank()).isPresent();
+    }
+
+    /** How many customers the demo dataset in the store has, as its settings say ("?" when unknown). */
+    String customers() {
+        String s = writer.metadata(SETTINGS).orElse("");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("customers=(\\d+)").matcher(s);
+        return m.find() ? String.format(Locale.ROOT, "%,d", Long.parseLong(m.group(1))) : "?";
+    }
+
+    /**
+     * Takes the demo dataset out of the store (every record of source demo; other sources' data stays) and
+     * keeps it out: an empty store does not load it again.
+     *
+     * @return false when the store held none
+     */
+    public boolean remove() {
+        boolean was = present();
+        writer.deleteSource(DemoGenerator.SOURCE);
+        writer.putMetadata(SETTINGS, "");
+        writer.putMetadata(REMOVED, today.toString());
+        return was;
     }
 
     static String describe(DemoGenerator.Summary summary) {

@@ -128,6 +128,9 @@ final class PageWriter {
             }
         }
         for (Map.Entry<RecordTable<?>, List<Row>> e : byTable.entrySet()) {
+            if (e.getKey() == RecordTable.DEALS) {
+                keepDealHistory(e.getValue());
+            }
             List<Integer> outcome = upsert(e.getKey(), e.getValue());
             if (e.getKey() == RecordTable.TICKETS) {
                 writeTicketAttributes(e.getValue(), outcome);
@@ -256,6 +259,66 @@ final class PageWriter {
         }
         if (inserts) {
             insert.executeBatch();
+        }
+    }
+
+    /** What a deal's history keeps of each state: the fields its KPIs read as of a period's end. */
+    private static final List<String> DEAL_STATE = List.of("kind", "stage", "amount_cents", "closed_at");
+
+    /**
+     * Before the page's deals are written: each deal whose kind, stage, amount or close date is about to change
+     * keeps the state it had in deal_history, valid until now (the sync sees the change; sources give no moment
+     * for a deal's edit), so periods that ended before read it as it stood.
+     */
+    private void keepDealHistory(List<Row> rows) throws SQLException {
+        Map<String, Object[]> held = new HashMap<>();
+        Map<String, Long> ids = new HashMap<>();
+        for (List<String> chunk : slices(new LinkedHashSet<>(rows.stream().map(Row::key).toList()))) {
+            PreparedStatement ps = statement("WITH w(wanted) AS (VALUES " + valueRows(chunk.size()) + ")"
+                    + " SELECT d.external_id, d.id, d.kind, d.stage, d.amount_cents, d.closed_at FROM w JOIN deals d"
+                    + " ON d.external_id = w.wanted AND d.source = ?");
+            for (int i = 0; i < chunk.size(); i++) {
+                ps.setString(i + 1, chunk.get(i));
+            }
+            ps.setString(chunk.size() + 1, source);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.put(rs.getString(1), rs.getLong(2));
+                    long closed = rs.getLong(6);
+                    held.put(rs.getString(1), new Object[] {rs.getString(3), rs.getString(4), rs.getLong(5), rs.wasNull() ? null : closed});
+                }
+            }
+        }
+        long now = java.time.Instant.now().getEpochSecond();
+        PreparedStatement keep = null;
+        for (Row row : rows) {
+            Object[] before = held.get(row.key());
+            if (before == null) {
+                continue; // new to the store: it has no earlier state
+            }
+            Object[] after = new Object[DEAL_STATE.size()];
+            for (int i = 0; i < after.length; i++) {
+                Object v = row.values()[RecordTable.DEALS.position(DEAL_STATE.get(i))];
+                after[i] = v instanceof Number n ? (Object) n.longValue() : v;
+            }
+            if (java.util.Arrays.equals(before, after)) {
+                continue;
+            }
+            if (keep == null) {
+                keep = statement("INSERT INTO deal_history (deal_id, valid_until, kind, stage, amount_cents, closed_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (deal_id, valid_until) DO NOTHING");
+            }
+            keep.setLong(1, ids.get(row.key()));
+            keep.setLong(2, now);
+            keep.setString(3, (String) before[0]);
+            keep.setString(4, (String) before[1]);
+            keep.setLong(5, (Long) before[2]);
+            keep.setObject(6, before[3]);
+            keep.addBatch();
+            held.put(row.key(), after); // the same deal again in the page is compared with this row
+        }
+        if (keep != null) {
+            keep.executeBatch();
         }
     }
 

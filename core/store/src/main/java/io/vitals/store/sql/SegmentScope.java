@@ -54,6 +54,25 @@ final class SegmentScope {
         return keys;
     }
 
+    /** In {@code withDeletions}: deals have earlier states, which a query reads as of its period's end. */
+    static final String DEAL_HISTORY = "deal_history";
+
+    /**
+     * Each deal as it stood at the period's end: the earliest state kept in deal_history that was still valid
+     * then (replaced after {@code :to}), else the deal as it is. Its columns are the deals table's.
+     */
+    private String dealsAsOf() {
+        String then = " FROM " + dialect.physical("deal_history") + " x WHERE x.deal_id = d.id AND x.valid_until > :to"
+                + " ORDER BY x.valid_until LIMIT 1)";
+        return "SELECT d.id, d.source, d.external_id, d.customer_id,"
+                + " coalesce((SELECT x.kind" + then + ", d.kind) AS kind,"
+                + " coalesce((SELECT x.stage" + then + ", d.stage) AS stage,"
+                + " coalesce((SELECT x.amount_cents" + then + ", d.amount_cents) AS amount_cents,"
+                + " d.currency, d.product, d.created_at,"
+                + " CASE WHEN EXISTS (SELECT 1" + then + " THEN (SELECT x.closed_at" + then + " ELSE d.closed_at END AS closed_at,"
+                + " d.deleted_at FROM " + dialect.physical("deals") + " d";
+    }
+
     /** The SQL with the segment applied; {@code params} receives the segment's parameters. */
     String apply(String sql, Segment segment, Map<String, Object> params, Set<String> attributeNames) {
         return apply(sql, segment, params, attributeNames, Set.of());
@@ -66,7 +85,8 @@ final class SegmentScope {
      */
     String apply(String sql, Segment segment, Map<String, Object> params, Set<String> attributeNames, Set<String> withDeletions) {
         Set<String> referenced = CanonicalTables.referencedBy(sql);
-        boolean deletions = referenced.stream().anyMatch(withDeletions::contains);
+        boolean asOf = withDeletions.contains(DEAL_HISTORY) && referenced.contains("deals");
+        boolean deletions = asOf || referenced.stream().anyMatch(withDeletions::contains);
         if (segment.isAll() && !deletions) {
             return sql;
         }
@@ -81,7 +101,11 @@ final class SegmentScope {
             if (condition != null) {
                 where.add(table.equals(CanonicalTables.CUSTOMERS) ? condition : "customer_id IN (" + customersInSegment + ")");
             }
-            if (where.isEmpty()) {
+            if (where.isEmpty() && !(table.equals("deals") && asOf)) {
+                continue;
+            }
+            if (table.equals("deals") && asOf) {
+                ctes.add("deals AS (" + dealsAsOf() + " WHERE " + (where.isEmpty() ? "1 = 1" : String.join(" AND ", where)) + ")");
                 continue;
             }
             String alias = table.equals(CanonicalTables.CUSTOMERS) ? " c" : "";

@@ -316,7 +316,10 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         return SegmentScope.knownKeys(attributeNames());
     }
 
-    /** Tables holding records deleted at their source, which a query sees as of its period's end. */
+    /**
+     * Tables holding records deleted at their source, and {@code deal_history} when deals have earlier states:
+     * a query sees them as of its period's end.
+     */
     private Set<String> tablesWithDeletions() {
         CachedNames cached = tablesWithDeletions;
         long version = ownCommits.get();
@@ -331,6 +334,10 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
                 if (any) {
                     tables.add(table);
                 }
+            }
+            if (reading(h -> h.createQuery("SELECT count(*) FROM (SELECT 1 FROM " + dialect.physical("deal_history")
+                    + " LIMIT 1) d").mapTo(Long.class).one()) > 0) {
+                tables.add(SegmentScope.DEAL_HISTORY);
             }
             cached = new CachedNames(version, tables);
             tablesWithDeletions = cached;
@@ -425,7 +432,8 @@ public final class SqlStore implements MetricStore, DataWriter, SyncStore, Alert
         try (Connection c = writes.lend()) {
             c.setAutoCommit(false);
             for (String attributes : List.of("DELETE FROM customer_attributes WHERE customer_id IN (SELECT id FROM customers WHERE source = ?)",
-                    "DELETE FROM ticket_attributes WHERE ticket_id IN (SELECT id FROM tickets WHERE source = ?)")) {
+                    "DELETE FROM ticket_attributes WHERE ticket_id IN (SELECT id FROM tickets WHERE source = ?)",
+                    "DELETE FROM deal_history WHERE deal_id IN (SELECT id FROM deals WHERE source = ?)")) {
                 try (PreparedStatement attrs = c.prepareStatement(attributes)) {
                     attrs.setString(1, source);
                     attrs.executeUpdate();

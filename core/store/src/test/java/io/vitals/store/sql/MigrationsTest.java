@@ -61,6 +61,7 @@ class MigrationsTest {
                 st.execute("ALTER TABLE usage_events DROP COLUMN event_count");
                 st.execute("DROP TABLE ticket_attributes");
                 st.execute("DROP TABLE cancellations");
+                st.execute("DROP TABLE deal_history");
                 st.execute("ALTER TABLE tickets DROP COLUMN deleted_at");
                 st.execute("ALTER TABLE deals DROP COLUMN deleted_at");
                 st.execute("ALTER TABLE subscriptions DROP COLUMN subscription_key");

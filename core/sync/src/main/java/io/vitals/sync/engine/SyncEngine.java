@@ -144,12 +144,16 @@ public class SyncEngine implements SyncService {
         scheduler.awaitTermination(30, TimeUnit.SECONDS);
     }
 
+    /** Misconfigurations already logged, by source and problem. */
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addSource(Source source) {
         Handle handle = new Handle(source);
         source.problem().ifPresent(problem -> {
-            if (log != null) {
+            // a source comes again each time its configuration is delivered at start: say each problem once
+            if (log != null && warned.add(source.id() + "\u0000" + problem)) {
                 log.warn("Source {} ({}) is misconfigured: {}", source.id(), source.kind(), problem);
             }
         });

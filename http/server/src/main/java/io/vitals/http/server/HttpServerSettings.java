@@ -39,6 +39,9 @@ public class HttpServerSettings {
 
     @Activate
     public HttpServerSettings(@Reference ConfigurationAdmin configurations, @Reference(service = LoggerFactory.class) Logger log,
+            // the port opens only once every request can be guarded (a 503 while starting, not Jetty's own 404 page)
+            @Reference(service = org.osgi.service.servlet.whiteboard.Preprocessor.class,
+                    target = "(component.name=io.vitals.http.server.RequestGuard)") org.osgi.service.servlet.whiteboard.Preprocessor guard,
             BundleContext context, HttpSettings settings) {
         this.configurations = configurations;
         this.log = log;
