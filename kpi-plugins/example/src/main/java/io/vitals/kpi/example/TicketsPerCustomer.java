@@ -31,6 +31,7 @@ public class TicketsPerCustomer implements Kpi {
 
     private static final String SQL = """
             SELECT (SELECT count(*) FROM tickets WHERE created_at >= :from AND created_at < :to) AS tickets,
+                   (SELECT count(*) FROM (SELECT 1 FROM tickets WHERE created_at < :to LIMIT 1) known) AS known,
                    (SELECT count(*) FROM (""" + SubscriptionSql.PAYING_DURING + """
             ) paying) AS customers""";
 
@@ -59,6 +60,10 @@ public class TicketsPerCustomer implements Kpi {
         Row row = store.queryRow(SQL, query, Map.of());
         long tickets = row.count("tickets");
         long customers = row.count("customers");
+        // no ticket recorded at all (no helpdesk synced yet) is "no data", not a calm month of 0
+        if (row.count("known") == 0) {
+            return KpiResult.noData("no tickets recorded for " + query.segment() + " by the end of " + query.period());
+        }
         // a ratio with no customers is "no data", never 0 or NaN
         return KpiResult.ratio(tickets, customers, 1, customers,
                 "no paying customers in " + query.period() + " for " + query.segment());

@@ -3,6 +3,7 @@ package io.vitals.kpi.example;
 import static io.vitals.testkit.Fixture.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,6 +38,12 @@ class TicketsPerCustomerTest {
             // the segment is applied by the store: EMEA is customer 1 alone, with 2 tickets
             assertEquals(2.0, kpi.compute(query("2026-03-01", "2026-04-01", "region", "EMEA")).value(), 1e-12);
             assertFalse(kpi.compute(query("2024-01-01", "2024-02-01")).hasValue(), "nobody paying: no data");
+            // February: both pay, the helpdesk has tickets only from March on
+            KpiResult february = kpi.compute(query("2026-02-01", "2026-03-01"));
+            assertFalse(february.hasValue(), "no ticket recorded yet is no data, not 0");
+            assertTrue(february.noDataReason().startsWith("no tickets recorded for all customers by the end of"), february.noDataReason());
+            // April 2-30: tickets are known by then, none opened in it: a real 0
+            assertEquals(0.0, kpi.compute(query("2026-04-02", "2026-05-01")).value(), 1e-12);
         }
     }
 }
