@@ -32,9 +32,7 @@ public interface SyncService {
      *
      * @throws UnknownSourceException when no source has this id
      */
-    default io.vitals.store.SyncStore.Erasure erase(String sourceId, String customerId) {
-        throw new UnsupportedOperationException("erasure is not available");
-    }
+    io.vitals.store.SyncStore.Erasure erase(String sourceId, String customerId);
 
     /** The newest rejected rows of a source, newest first. */
     List<Rejected> rejects(String id, int limit);

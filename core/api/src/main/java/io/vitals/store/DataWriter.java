@@ -52,9 +52,7 @@ public interface DataWriter {
         void add(CostEntry cost);
 
         /** A cancellation with its reason; its {@code customerId} must be set. */
-        default void add(io.vitals.model.Cancellation cancellation) {
-            throw new UnsupportedOperationException("this store keeps no cancellations");
-        }
+        void add(io.vitals.model.Cancellation cancellation);
 
         /** Makes everything added so far durable and visible; the batch stays open for more. */
         void commit();

@@ -25,9 +25,7 @@ public interface SyncStore {
     PageCounts write(String source, SourcePage page);
 
     /** The source's live records of an entity by their id at the source (see {@link io.vitals.connector.SyncContext#liveIds}). */
-    default java.util.Set<String> liveIds(String source, String entity) {
-        return java.util.Set.of();
-    }
+    java.util.Set<String> liveIds(String source, String entity);
 
     /**
      * What erasing one customer's personal data removed: its attributes and its tickets', its survey answers'
@@ -46,9 +44,7 @@ public interface SyncStore {
      * it, anonymous, so revenue, retention and scores of past months do not change; segments on its
      * attributes no longer find it.
      */
-    default Erasure erase(String source, String customerId) {
-        throw new UnsupportedOperationException("this store cannot erase");
-    }
+    Erasure erase(String source, String customerId);
 
     /** Forgets a source's cursor, so its next sync starts from the beginning (its records stay). */
     void resetCursor(String source);
@@ -57,9 +53,7 @@ public interface SyncStore {
      * Lands the source's rejected rows that waited for a customer who has arrived since: each written as the
      * record it would have been, and no longer listed as rejected. One transaction; how many landed.
      */
-    default long landRejects(String source) {
-        return 0;
-    }
+    long landRejects(String source);
 
     /** The newest rejected rows of a source that have not landed since, newest first. */
     List<Rejected> rejects(String source, int limit);

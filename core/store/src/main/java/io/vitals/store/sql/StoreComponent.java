@@ -234,6 +234,9 @@ public class StoreComponent implements MetricStore, DataWriter, SyncStore, Alert
     @Override public Optional<String> cursor(String source) { return store().cursor(source); }
     @Override public PageCounts write(String source, SourcePage page) { return store().write(source, page); }
     @Override public void resetCursor(String source) { store().resetCursor(source); }
+    @Override public java.util.Set<String> liveIds(String source, String entity) { return store().liveIds(source, entity); }
+    @Override public Erasure erase(String source, String customerId) { return store().erase(source, customerId); }
+    @Override public long landRejects(String source) { return store().landRejects(source); }
     @Override public List<Rejected> rejects(String source, int limit) { return store().rejects(source, limit); }
     @Override public long rejectCount(String source) { return store().rejectCount(source); }
     @Override public void saveReport(SyncReport report) { store().saveReport(report); }
