@@ -30,6 +30,8 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.util.tracker.ServiceTracker;
 
 import io.vitals.kpi.Kpi;
@@ -209,8 +211,25 @@ public final class VitalsRuntime implements AutoCloseable {
 
     /** The shell opens once the platform has settled, so its prompt is not mixed with start-up messages. */
     private void startConsole() throws BundleException {
-        for (Bundle bundle : consoleBundles) {
-            bundle.start();
+        // JLine (3.22 and later) finds its terminal providers as resources of the thread's context class
+        // loader, and the shell's thread inherits this one's: the host's class path, which has no JLine.
+        // Starting the shell with JLine's own loader lets it find them (else: a dumb terminal, no line editing).
+        framework.adapt(FrameworkWiring.class).resolveBundles(consoleBundles);
+        ClassLoader jline = consoleBundles.stream()
+                .filter(b -> "org.jline".equals(b.getSymbolicName()))
+                .map(b -> b.adapt(BundleWiring.class))
+                .filter(w -> w != null)
+                .map(BundleWiring::getClassLoader)
+                .findFirst().orElse(null);
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try {
+            for (Bundle bundle : consoleBundles) {
+                thread.setContextClassLoader(jline != null ? jline : previous);
+                bundle.start();
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
