@@ -22,7 +22,8 @@ import org.osgi.framework.launch.FrameworkFactory;
 /**
  * The boot baseline: the same Felix framework with the same framework bundles as a Vitals home's
  * {@code bundle/} (SCR, ConfigAdmin, FileInstall, Log, Metatype, Gogo and their OSGi APIs) and
- * none of Vitals', answering one Gogo command ({@code lb}) and exiting, as {@code bin/vitals <command>} does.
+ * none of Vitals', answering one Gogo command ({@code lb}) and exiting, as {@code bin/vitals <command>} does;
+ * with {@code --idle} after the cache folder it stays up after answering, as a serve does, until SIGTERM.
  */
 public final class BareFelix {
 
@@ -49,11 +50,17 @@ public final class BareFelix {
     private static void answerLb(String[] args) throws Exception {
         Path bundles = Path.of(args[0]);
         Path cache = Path.of(args[1]);
+        boolean idle = args.length > 2 && args[2].equals("--idle");
+        // What Vitals' launcher gives the same bundles: a cache cleaned at start, FileInstall polling every
+        // 100 ms with no initial delay (its stop waits for the poll), no config write-back
         Framework felix = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(Map.of(
                 Constants.FRAMEWORK_STORAGE, cache.toString(),
                 Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
                 "gosh.args", "--nointeractive",
                 "felix.fileinstall.dir", cache.resolve("watched").toString(),
+                "felix.fileinstall.poll", "100",
+                "felix.fileinstall.noInitialDelay", "true",
+                "felix.fileinstall.enableConfigSave", "false",
                 "felix.log.level", "1"));
         felix.init();
         BundleContext context = felix.getBundleContext();
@@ -91,6 +98,19 @@ public final class BareFelix {
         Object answer = session.getClass().getMethod("execute", CharSequence.class).invoke(session, "lb");
         System.out.print(out);
         System.out.println(answer == null ? "" : answer.toString().lines().count() + " bundles");
+        System.out.flush();
+        if (idle) { // as a serve idles: up until SIGTERM
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    felix.stop();
+                    felix.waitForStop(10_000);
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            }));
+            felix.waitForStop(0);
+            return;
+        }
         felix.stop();
         felix.waitForStop(10_000);
         System.exit(0);

@@ -61,6 +61,7 @@ public final class Benchmark {
     private final int runs;
     private final StoreUnderTest store;
     private final Markdown md = new Markdown();
+    private boolean bootOnly;
 
     Benchmark(Path dist, Path work, int runs, StoreUnderTest store) {
         this.dist = dist;
@@ -80,11 +81,12 @@ public final class Benchmark {
 
     private static void run(String[] argv) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("--dist", "dist/target/vitals", "--work", "benchmark/target/work",
-                "--sizes", "small,medium,large", "--runs", "5", "--out", "BENCHMARKS.md", "--postgres", ""));
+                "--sizes", "small,medium,large", "--runs", "5", "--out", "BENCHMARKS.md", "--postgres", "", "--only", ""));
         for (int i = 0; i < argv.length; i++) {
             if (argv[i].equals("--help") || !options.containsKey(argv[i]) || i + 1 == argv.length) {
                 System.out.println("usage: benchmark/run [--sizes small,medium,large] [--runs 5] [--out BENCHMARKS.md]"
-                        + " [--work benchmark/target/work] [--dist dist/target/vitals] [--postgres jdbc:postgresql://host:port/database]");
+                        + " [--work benchmark/target/work] [--dist dist/target/vitals] [--postgres jdbc:postgresql://host:port/database]"
+                        + " [--only boot]");
                 System.exit(argv[i].equals("--help") ? 0 : 2);
             }
             options.put(argv[i], argv[++i]);
@@ -106,6 +108,11 @@ public final class Benchmark {
         Benchmark benchmark = new Benchmark(Path.of(options.get("--dist")).toAbsolutePath(),
                 Path.of(options.get("--work")).toAbsolutePath(), runs,
                 options.get("--postgres").isBlank() ? new StoreUnderTest.Sqlite() : new StoreUnderTest.Postgres(options.get("--postgres")));
+        String only = options.get("--only");
+        if (!only.isBlank() && !only.equals("boot")) {
+            throw new IllegalArgumentException("--only takes boot (the boot, beside-serve and idle sections on the first size); got '" + only + "'");
+        }
+        benchmark.bootOnly = only.equals("boot");
         String report = benchmark.run(sizes);
         Files.writeString(Path.of(options.get("--out")), report);
         System.out.println("\nWritten to " + options.get("--out"));
@@ -118,7 +125,7 @@ public final class Benchmark {
         Files.createDirectories(work);
         md.line("# Benchmarks").line();
         md.line("Written by `benchmark/run --sizes " + String.join(",", sizes.stream().map(Size::name).toList()) + " --runs "
-                + runs + (store instanceof StoreUnderTest.Postgres ? " --postgres ..." : "") + "` on " + ZonedDateTime.now(ZoneOffset.UTC).withNano(0) + ". Every number comes with its baseline,"
+                + runs + (store instanceof StoreUnderTest.Postgres ? " --postgres ..." : "") + (bootOnly ? " --only boot" : "") + "` on " + ZonedDateTime.now(ZoneOffset.UTC).withNano(0) + ". Every number comes with its baseline,"
                 + " measured in the same run on the same machine; ratios are Vitals ÷ baseline (below 1: Vitals is faster)."
                 + " Times are medians of " + runs + " warm runs after one warm-up unless said otherwise.").line();
         machine();
@@ -134,6 +141,9 @@ public final class Benchmark {
         md.line();
         Path first = homes.values().iterator().next();
         boot(first);
+        if (bootOnly) {
+            return md.toString();
+        }
         for (Map.Entry<Size, Path> e : homes.entrySet()) {
             kpis(e.getKey(), e.getValue(), e.getKey() == sizes.get(0));
         }
@@ -226,19 +236,37 @@ public final class Benchmark {
 
     // ---- boot
 
-    private void boot(Path home) throws IOException, InterruptedException {
-        System.out.println("== boot");
+    /** The JVM flags bin/vitals gives every mode (its JVM_FLAGS line), so the baseline runs with the same. */
+    static List<String> jvmFlags(Path home) throws IOException {
+        for (String line : Files.readAllLines(home.resolve("bin/vitals"))) {
+            if (line.startsWith("JVM_FLAGS=\"")) {
+                return List.of(line.substring("JVM_FLAGS=\"".length(), line.lastIndexOf('"')).trim().split("\\s+"));
+            }
+        }
+        throw new IllegalStateException(home.resolve("bin/vitals") + " has no JVM_FLAGS line");
+    }
+
+    private List<String> bareFelix(Path home, String... more) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = home.resolve("lib") + "/*:" + Path.of(BareFelix.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        List<String> bare = new ArrayList<>(List.of(java, "-Xmx256m"));
+        bare.addAll(jvmFlags(home));
+        bare.addAll(List.of("-cp", classPath, BareFelix.class.getName(), home.resolve("bundle").toString(),
+                work.resolve("bare-felix-cache").toString()));
+        bare.addAll(List.of(more));
+        return bare;
+    }
+
+    private void boot(Path home) throws IOException, InterruptedException {
+        System.out.println("== boot");
         List<String> vitals = List.of(home.resolve("bin/vitals").toString(), "kpi:compute", "nps", "--from", MONTH.from().toString(),
                 "--to", MONTH.to().toString());
-        List<String> bare = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath,
-                BareFelix.class.getName(), home.resolve("bundle").toString(), work.resolve("bare-felix-cache").toString());
-        List<Double> ours = new ArrayList<>();
-        List<Double> theirs = new ArrayList<>();
+        List<String> bare = bareFelix(home);
+        List<Processes.Measured> ours = new ArrayList<>();
+        List<Processes.Measured> theirs = new ArrayList<>();
         for (int i = 0; i <= runs; i++) { // alternate, so both see the same machine; the first of each warms the file cache
-            double a = Processes.timed(vitals);
-            double b = Processes.timed(bare);
+            Processes.Measured a = Processes.measured(vitals);
+            Processes.Measured b = Processes.measured(bare);
             if (i > 0) {
                 ours.add(a);
                 theirs.add(b);
@@ -246,56 +274,156 @@ public final class Benchmark {
         }
         String answer = Processes.output(vitals).trim();
         md.line("## Boot").line();
-        md.line("From launch to the first answered one-shot command, as a new process each time. Vitals: `bin/vitals kpi:compute nps"
+        md.line("From launch to exit of a one-shot command, as a new process each time. Vitals: `bin/vitals kpi:compute nps"
                 + " --from " + MONTH.from() + " --to " + MONTH.to() + "` on the " + home.getFileName() + " dataset (answer: `"
                 + String.join(" · ", answer.lines().map(String::strip).filter(l -> !l.isEmpty()).limit(2).toList()) + "`). Baseline: bare Felix 7.0.5 with the same framework bundles (SCR,"
                 + " ConfigAdmin, FileInstall, Log, Metatype, Gogo runtime/command/jline, OSGi promise/function/component) and none"
-                + " of Vitals', answering Gogo's `lb` (`io.vitals.benchmark.BareFelix`); Vitals also starts Felix HTTP (Jetty), which the baseline leaves out. Same JVM flags as `bin/vitals`.").line();
-        md.line("| | Vitals | bare Felix | ratio |").line("|---|---:|---:|---:|");
-        md.line(String.format(Locale.ROOT, "| median | %.2f s | %.2f s | %.2f |", Stats.median(ours), Stats.median(theirs),
-                Stats.median(ours) / Stats.median(theirs)));
-        md.line(String.format(Locale.ROOT, "| max | %.2f s | %.2f s | |", Stats.max(ours), Stats.max(theirs))).line();
+                + " of Vitals', answering Gogo's `lb` (`io.vitals.benchmark.BareFelix`). Both the same way: the JVM flags of `bin/vitals`"
+                + " (`-Xmx256m " + String.join(" ", jvmFlags(home)) + "`, `MALLOC_ARENA_MAX=2`), a framework cache cleaned at start,"
+                + " FileInstall polling every 100 ms, and the same exit (the framework stopped and waited for, then exit)."
+                + " CPU is user + system of the whole process; memory is its peak resident set.").line();
+        md.line("| median | Vitals | bare Felix | ratio | Vitals − bare Felix |").line("|---|---:|---:|---:|---:|");
+        row("wall", ours, theirs, Processes.Measured::seconds, "%.2f s");
+        row("CPU", ours, theirs, Processes.Measured::cpuSeconds, "%.2f s");
+        row("peak RSS", ours, theirs, m -> m.peakKb() / 1024.0, "%.0f MiB");
+        md.line();
         besideServe(home, vitals, theirs);
+        idle(home);
+    }
+
+    private void row(String what, List<Processes.Measured> ours, List<Processes.Measured> theirs,
+            java.util.function.ToDoubleFunction<Processes.Measured> value, String format) {
+        double a = Stats.median(ours.stream().map(value::applyAsDouble).toList());
+        double b = Stats.median(theirs.stream().map(value::applyAsDouble).toList());
+        md.line(String.format(Locale.ROOT, "| %s | " + format + " | " + format + " | %.2f | " + format + " |", what, a, b, a / b, a - b));
     }
 
     /** The same one-shot command while a serve runs on the home: the serve answers it over its command socket. */
-    private void besideServe(Path home, List<String> vitals, List<Double> bareFelix) throws IOException, InterruptedException {
+    private void besideServe(Path home, List<String> vitals, List<Processes.Measured> bareFelix) throws IOException, InterruptedException {
         Path http = home.resolve("etc/vitals.http.cfg");
         String before = Files.exists(http) ? Files.readString(http) : null;
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Files.writeString(http, "address = 127.0.0.1\nport = " + port + "\n");
-        Process serve = new ProcessBuilder(home.resolve("bin/vitals").toString(), "serve").redirectErrorStream(true).start();
+        Files.writeString(http, "address = 127.0.0.1\nport = " + freePort() + "\n");
+        Process serve = startServe(home);
         try {
-            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(serve.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            String first = out.readLine();
-            if (first == null || !first.startsWith("vitals: serving")) {
-                throw new IllegalStateException("serve did not start: " + first);
-            }
-            List<Double> beside = new ArrayList<>();
+            List<Processes.Measured> beside = new ArrayList<>();
             for (int i = 0; i <= runs; i++) {
-                double t = Processes.timed(vitals);
+                Processes.Measured t = Processes.measured(vitals);
                 if (i > 0) {
                     beside.add(t);
                 }
             }
             md.line("Beside a running `bin/vitals serve` on the same home, the same command is answered by the serve over its"
-                    + " command socket (`data/serve/commands.sock`): the process starts no framework.").line();
-            md.line("| | one-shot beside serve | bare Felix | ratio |").line("|---|---:|---:|---:|");
-            md.line(String.format(Locale.ROOT, "| median | %.2f s | %.2f s | %.2f |", Stats.median(beside), Stats.median(bareFelix),
-                    Stats.median(beside) / Stats.median(bareFelix))).line();
+                    + " command socket (`data/serve/commands.sock`): the process starts no framework. Wall and CPU are the"
+                    + " command's own process (the serve's share is not in them).").line();
+            md.line("| median | one-shot beside serve | bare Felix | ratio | difference |").line("|---|---:|---:|---:|---:|");
+            row("wall", beside, bareFelix, Processes.Measured::seconds, "%.2f s");
+            row("CPU", beside, bareFelix, Processes.Measured::cpuSeconds, "%.2f s");
+            md.line();
         } finally {
-            serve.destroy();
-            serve.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            stop(serve);
             if (before == null) {
                 Files.deleteIfExists(http);
             } else {
                 Files.writeString(http, before);
             }
         }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Process startServe(Path home) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/vitals").toString(), "serve").redirectErrorStream(true);
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        Process serve = pb.start();
+        awaitLine(serve, "vitals: serving");
+        return serve;
+    }
+
+    /** Reads the process's output until a line starts with this; the rest is drained on a thread of its own. */
+    private static void awaitLine(Process process, String start) throws IOException {
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null;) {
+            if (line.startsWith(start)) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        out.transferTo(java.io.Writer.nullWriter());
+                    } catch (IOException gone) {
+                        // it ended
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+        }
+        throw new IllegalStateException("the process ended before it printed '" + start + "'");
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Seconds a serve and the baseline idle before their resident memory is read. */
+    static final int IDLE_SECONDS = 30;
+
+    /** Resident memory of an idle serve (the report kept warm computed, no requests) against bare Felix idling as long. */
+    private void idle(Path home) throws IOException, InterruptedException {
+        Path http = home.resolve("etc/vitals.http.cfg");
+        String before = Files.exists(http) ? Files.readString(http) : null;
+        Files.writeString(http, "address = 127.0.0.1\nport = " + freePort() + "\n");
+        List<Double> ours = new ArrayList<>();
+        List<Double> theirs = new ArrayList<>();
+        try {
+            for (int i = 0; i < Math.min(runs, 3); i++) {
+                Process serve = startServe(home);
+                try {
+                    Thread.sleep(IDLE_SECONDS * 1000L);
+                    ours.add(residentKb(serve) / 1024.0);
+                } finally {
+                    stop(serve);
+                }
+                ProcessBuilder pb = new ProcessBuilder(bareFelix(home, "--idle")).redirectErrorStream(true);
+                pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+                Process bare = pb.start();
+                try {
+                    awaitLine(bare, "");
+                    Thread.sleep(IDLE_SECONDS * 1000L);
+                    theirs.add(residentKb(bare) / 1024.0);
+                } finally {
+                    stop(bare);
+                }
+            }
+        } finally {
+            if (before == null) {
+                Files.deleteIfExists(http);
+            } else {
+                Files.writeString(http, before);
+            }
+        }
+        md.line("Idle: `bin/vitals serve` on the " + home.getFileName() + " dataset, " + IDLE_SECONDS + " s after it said it serves"
+                + " (the report kept warm is computed by then; no requests), against bare Felix idling as long after its `lb`;"
+                + " resident memory (VmRSS), median of " + ours.size() + ".").line();
+        double a = Stats.median(ours);
+        double b = Stats.median(theirs);
+        md.line("| | serve idle | bare Felix idle | ratio | difference |").line("|---|---:|---:|---:|---:|");
+        md.line(String.format(Locale.ROOT, "| RSS | %.0f MiB | %.0f MiB | %.2f | %.0f MiB |", a, b, a / b, a - b)).line();
+    }
+
+    private static long residentKb(Process process) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + process.pid());
     }
 
     // ---- KPIs, the report, memory, hot deploy
