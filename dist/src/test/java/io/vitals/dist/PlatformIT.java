@@ -64,6 +64,28 @@ class PlatformIT {
         assertEquals(CatalogueIT.SHIPPED, vitals.kpis().list().stream().map(KpiInfo::id).sorted().toList());
     }
 
+    /** Supported dependencies: Felix HTTP on Jetty 12 (Jetty 11's community support ended in January 2024), JLine 3.30. */
+    @Test
+    void httpRunsOnJetty12AndTheShellOnACurrentJLine() throws Exception {
+        Bundle http = null;
+        for (Bundle b : vitals.framework().getBundleContext().getBundles()) {
+            assertFalse("org.apache.felix.http.jetty".equals(b.getSymbolicName()), "the Jetty 11 bundle is installed");
+            if ("org.apache.felix.http.jetty12".equals(b.getSymbolicName())) {
+                http = b;
+            }
+        }
+        assertTrue(http != null && http.getState() == Bundle.ACTIVE, "Felix HTTP Jetty 12 is active");
+        String jetty = (String) http.loadClass("org.eclipse.jetty.util.Jetty").getField("VERSION").get(null);
+        assertTrue(jetty.startsWith("12."), jetty);
+        // the console's bundles are installed only for the interactive shell: read the version from bundle/
+        try (var jars = java.nio.file.Files.list(home.resolve("bundle"))) {
+            List<String> names = jars.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("jline-")).toList();
+            assertEquals(1, names.size(), names.toString());
+            String[] v = names.get(0).substring("jline-".length(), names.get(0).length() - ".jar".length()).split("\\.");
+            assertTrue(Integer.parseInt(v[0]) > 3 || Integer.parseInt(v[1]) >= 30, names.get(0));
+        }
+    }
+
     /** NPS counted by hand in SQL, straight from the database file, independently of Vitals. */
     static double[] npsBySql(String from, String to, String plan) throws Exception {
         try (Connection c = Distribution.store(home); PreparedStatement ps = c.prepareStatement("""
